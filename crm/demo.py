@@ -1,0 +1,58 @@
+"""Demo people for a first look at Tend: one login per role, with a known password."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+from crm import roles
+
+DEMO_PASSWORD = "tend-demo"  # noqa: S105 - printed on purpose; refused unless DEBUG is on
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    group: str
+
+    @property
+    def is_owner(self) -> bool:
+        return self.group == roles.OWNERS
+
+
+DEMO_PEOPLE = [
+    DemoPerson("sam", "Sam", "Rivera", roles.FRONT_LINE_STAFF),
+    DemoPerson("alex", "Alex", "Chen", roles.FRONT_LINE_STAFF),
+    DemoPerson("sue", "Sue", "Patel", roles.SUPERVISORS),
+    DemoPerson("olivia", "Olivia", "Brooks", roles.OWNERS),
+]
+
+
+@transaction.atomic
+def seed_demo_people() -> list[tuple[DemoPerson, "User"]]:
+    """Create the demo people once; return each with its user."""
+    user_model = get_user_model()
+    seeded = []
+    for person in DEMO_PEOPLE:
+        user, created = user_model.objects.get_or_create(
+            username=person.username,
+            defaults={
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": f"{person.username}@tend.example",
+                "is_staff": person.is_owner,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=person.group))
+        seeded.append((person, user))
+    return seeded

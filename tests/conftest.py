@@ -1,0 +1,77 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from crm import roles
+from tests.factories import UserFactory
+
+CHROMIUM = Path(os.environ.get("TEND_CHROMIUM", "/usr/bin/chromium"))
+BROWSER_TESTS_DIR = Path(__file__).parent / "browser"
+BROWSER_SKIP_REASON = (
+    f"Chromium not found at {CHROMIUM}: browser tests skipped. Enable them with "
+    "`apt-get install -y chromium` (or set TEND_CHROMIUM to a Chromium binary)."
+)
+browser_skipped_key = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests; skip them loudly without Chromium, or fail where CI needs them."""
+    browser_items = [item for item in items if BROWSER_TESTS_DIR in Path(item.path).parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if not browser_items or CHROMIUM.exists():
+        return
+    if os.environ.get("TEND_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"TEND_REQUIRE_BROWSER is set but {BROWSER_SKIP_REASON}")
+    config.stash[browser_skipped_key] = len(browser_items)
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=BROWSER_SKIP_REASON))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = config.stash.get(browser_skipped_key, 0)
+    if skipped:
+        terminalreporter.write_sep("!", f"{skipped} browser tests were skipped", yellow=True)
+        terminalreporter.write_line(BROWSER_SKIP_REASON)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic to have run; tests serve files as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashing is slow on purpose; tests create and check many passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff", first_name="Sam", group=roles.FRONT_LINE_STAFF)
+
+
+@pytest.fixture
+def other_staff(db):
+    return UserFactory(username="other_staff", first_name="Alex", group=roles.FRONT_LINE_STAFF)
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="supervisor", first_name="Sue", group=roles.SUPERVISORS)
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner", first_name="Olivia", group=roles.OWNERS)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client

@@ -1,0 +1,57 @@
+"""Every page but sign-in and /healthz needs a signed-in person; walk the whole URL conf."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {"login", "healthz", "admin:login"}
+SAMPLE_ARGUMENT = {"int": "1", "str": "x", "slug": "x", "uuid": "0" * 32, "path": "x"}
+
+
+def walk(patterns, prefix="", namespace=""):
+    """Yield (path, full url name, callback) for every URL pattern."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield prefix + str(entry.pattern), name, entry.callback
+
+
+def sample_path(route: str) -> str | None:
+    """Fill a route's converters with sample values; None for regular expressions."""
+    if route.startswith("^") or "(?P" in route:
+        return None
+    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_ARGUMENT[m.group(1) or "str"], route)
+    return "/" + path
+
+
+ROUTES = list(walk(get_resolver().url_patterns))
+
+
+def test_the_walk_finds_the_pages_of_every_app():
+    names = {name for _, name, _ in ROUTES}
+    expected = {"crm:my_day", "customers:list", "followups:list", "complaints:list"}
+    assert expected | {"onboarding:list", "crm:reports", "admin:index"} <= names
+
+
+@pytest.mark.parametrize(("route", "name", "callback"), ROUTES, ids=[r[0] for r in ROUTES])
+def test_anonymous_visitors_are_sent_to_sign_in(client, route, name, callback, db):
+    if name in PUBLIC:
+        return
+    path = sample_path(route)
+    if path is None:
+        # Only the admin's catch-all is a regular expression; the admin guards its own views.
+        assert route.startswith("admin/"), route
+        return
+    response = client.get(path)
+    assert response.status_code == 302, route
+    # The admin's index sends visitors to the admin's sign-in page, everything else to Tend's.
+    assert response.url.startswith(("/accounts/login/?next=", "/admin/login/?next=")), route
+
+
+def test_public_pages_answer_without_sign_in(client, db):
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/healthz").status_code == 200
