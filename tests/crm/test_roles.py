@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from crm import roles
 
@@ -50,3 +52,15 @@ def test_patterns_match_app_label_and_codename_with_wildcards():
     assert roles.permission_matches(["customers.view_*"], "customers", "view_customer")
     assert not roles.permission_matches(["customers.view_*"], "complaints", "view_complaint")
     assert not roles.permission_matches(["customers.view_*"], "customers", "delete_customer")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_groups_migration_creates_the_groups_and_its_reversal_removes_them():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("crm", "0001_initial")])
+    assert not Group.objects.filter(name__in=roles.ROLE_PERMISSIONS).exists()
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLE_PERMISSIONS)
