@@ -87,6 +87,18 @@ def env_origins(
     return origins
 
 
+def env_phone_region(name: str, default: str, *, environ: Mapping[str, str] = os.environ) -> str:
+    """Return a region code that the phone number library knows, such as US or GB."""
+    import phonenumbers
+
+    value = env_str(name, default, environ=environ).upper()
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ImproperlyConfigured(
+            f"{name} must be a two-letter region code such as US, GB or DE, not {value!r}."
+        )
+    return value
+
+
 def env_time_zone(name: str, default: str, *, environ: Mapping[str, str] = os.environ) -> str:
     """Return an IANA time zone name, checked against the zone database."""
     value = env_str(name, default, environ=environ)

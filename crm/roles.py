@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUPERVISORS: [
         *_FRONT_LINE,
         "customers.delete_followup",
+        "customers.manage_any_followup",
         "complaints.change_*",
         "onboarding.change_*",
         "auth.view_user",

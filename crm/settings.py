@@ -19,6 +19,7 @@ from crm.env import (
     env_int,
     env_list,
     env_origins,
+    env_phone_region,
     env_str,
     env_time_zone,
 )
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "import_export",
     "crm",
     "customers",
     "complaints",
@@ -129,6 +131,8 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "crm.views.locked_out"
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en-us")
+# Where phone numbers written without a country code are from (ISO 3166 code, e.g. GB, DE).
+PHONE_REGION = env_phone_region("PHONE_REGION", "US")
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -157,6 +161,14 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tend <tend@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Tend's own address, for links in the mail it sends.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Service targets. A callback is due within this many business minutes of the request.
+CALLBACK_RESPONSE_MINUTES = env_int("CALLBACK_RESPONSE_MINUTES", 60, minimum=1)
+# An overdue follow-up is escalated to supervisors this many business minutes after its owner
+# was reminded.
+FOLLOW_UP_ESCALATION_MINUTES = env_int("FOLLOW_UP_ESCALATION_MINUTES", 120, minimum=1)
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and a redirect to HTTPS, so
 # that `manage.py check --deploy` is clean; each can be turned off for a TLS-less intranet.

@@ -1,1 +1,450 @@
-# Models arrive with the customers issue.
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from customers.text import normalise_phone, search_key
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Mon")
+    TUESDAY = 1, _("Tue")
+    WEDNESDAY = 2, _("Wed")
+    THURSDAY = 3, _("Thu")
+    FRIDAY = 4, _("Fri")
+    SATURDAY = 5, _("Sat")
+    SUNDAY = 6, _("Sun")
+
+
+class CustomerQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Match a name, email or phone number in any case, with or without accents."""
+        query = query.strip()
+        if not query:
+            return self
+        condition = Q(search_name__contains=search_key(query)) | Q(email__iexact=query)
+        phone = normalise_phone(query)
+        if phone:
+            contact_phone = Contact.objects.filter(customer=OuterRef("pk"), phone_normalised=phone)
+            condition |= Q(phone_normalised=phone) | Exists(contact_phone)
+        contact_match = Contact.objects.filter(customer=OuterRef("pk")).filter(
+            Q(email__iexact=query) | Q(search_name__contains=search_key(query))
+        )
+        return self.filter(condition | Exists(contact_match))
+
+    def with_open_follow_ups(self):
+        """Keep customers with at least one open follow-up."""
+        open_follow_ups = FollowUp.objects.open().filter(customer=OuterRef("pk"))
+        return self.filter(Exists(open_follow_ups))
+
+
+class Customer(models.Model):
+    class Kind(models.TextChoices):
+        BUSINESS = "business", _("Business")
+        INDIVIDUAL = "individual", _("Individual")
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        ONBOARDING = "onboarding", _("Onboarding")
+        ACTIVE = "active", _("Active")
+        FORMER = "former", _("Former")
+
+    class LostReason(models.TextChoices):
+        PRICE = "price", _("Price")
+        SERVICE = "service", _("Service or experience")
+        PRODUCT = "product", _("Product did not fit")
+        COMPETITOR = "competitor", _("Went to a competitor")
+        NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed")
+        MOVED_OR_CLOSED = "moved_or_closed", _("Moved away or closed")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.INDIVIDUAL)
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("lifecycle status"), max_length=20, choices=Status, default=Status.PROSPECT
+    )
+    account_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_customers",
+        help_text=_("Keeps in touch with this customer; owns the keep-in-touch follow-ups."),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=20, choices=Channel, default=Channel.PHONE
+    )
+    contact_days = models.CharField(
+        _("days to contact"),
+        max_length=7,
+        blank=True,
+        help_text=_("Weekdays the customer likes to be contacted on; none means any day."),
+    )
+    contact_from = models.TimeField(_("contact from"), null=True, blank=True)
+    contact_until = models.TimeField(_("contact until"), null=True, blank=True)
+    do_not_contact = models.BooleanField(
+        _("do not contact"),
+        default=False,
+        help_text=_("No proactive contact such as keep-in-touch calls; service continues."),
+    )
+    interests = models.CharField(
+        _("interests"), max_length=500, blank=True, help_text=_("Separate them with commas.")
+    )
+    goals = models.TextField(_("goals"), blank=True, help_text=_("What they want to achieve."))
+    referred_by = models.ForeignKey(
+        "self",
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    keep_in_touch_days = models.PositiveSmallIntegerField(
+        _("keep in touch every (days)"),
+        null=True,
+        blank=True,
+        default=90,
+        help_text=_("Positive contact at least this often; empty for none."),
+    )
+    became_customer_on = models.DateField(_("became a customer on"), null=True, blank=True)
+    lost_on = models.DateField(_("lost on"), null=True, blank=True)
+    lost_reason = models.CharField(_("lost reason"), max_length=30, choices=LostReason, blank=True)
+    lost_note = models.TextField(_("about the loss"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Derived columns, filled by set_derived_fields(): lookups compare these, not what was typed.
+    phone_normalised = models.CharField(max_length=20, blank=True, editable=False)
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
+    # Bumped on every edit; a save carrying an older number was based on stale data.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_name", "phone_normalised", "version"])
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["phone_normalised"], name="customer_phone_idx"),
+            models.Index(fields=["search_name"], name="customer_search_name_idx"),
+            models.Index(fields=["status", "name"], name="customer_status_name_idx"),
+            models.Index(fields=["account_owner", "status"], name="customer_owner_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_from__isnull=True)
+                | Q(contact_until__isnull=True)
+                | Q(contact_until__gt=models.F("contact_from")),
+                name="customer_contact_window_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(keep_in_touch_days__isnull=True) | Q(keep_in_touch_days__gte=1),
+                name="customer_keep_in_touch_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        if (update_fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*update_fields, "phone_normalised", "search_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("customers:detail", args=[self.pk])
+
+    def set_derived_fields(self) -> None:
+        """Fill the normalised phone and search name from what was typed."""
+        self.phone_normalised = normalise_phone(self.phone) or ""
+        self.search_name = search_key(self.name)
+
+    @property
+    def contact_weekdays(self) -> set[int]:
+        return {int(day) for day in self.contact_days}
+
+    @property
+    def interest_list(self) -> list[str]:
+        return [item.strip() for item in self.interests.split(",") if item.strip()]
+
+
+class Contact(models.Model):
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=20, choices=Channel, blank=True
+    )
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    notes = models.TextField(
+        _("personal notes"), blank=True, help_text=_("What to remember about this person.")
+    )
+    phone_normalised = models.CharField(max_length=20, blank=True, editable=False)
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name"]
+        indexes = [models.Index(fields=["phone_normalised"], name="contact_phone_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_customer",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self) -> None:
+        """Fill the normalised phone and search name from what was typed."""
+        self.phone_normalised = normalise_phone(self.phone) or ""
+        self.search_name = search_key(self.name)
+
+
+class Interaction(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("From the customer")
+        OUTBOUND = "outbound", _("To the customer")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="interactions"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="interactions",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel, default=Channel.PHONE)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction, default=Direction.INBOUND
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    summary = models.CharField(_("summary"), max_length=200)
+    what_we_heard = models.TextField(
+        _("what we heard"),
+        blank=True,
+        help_text=_("The customer's need in your words, as you restated it to them."),
+    )
+    is_positive = models.BooleanField(
+        _("positive contact"),
+        default=False,
+        help_text=_("Proactive, friendly contact, not about a problem."),
+    )
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(
+                fields=["customer", "-occurred_at"], name="interaction_customer_time_idx"
+            ),
+            # Serves "days since the last positive contact" (health, keep-in-touch planner).
+            models.Index(
+                fields=["customer", "-occurred_at"],
+                condition=Q(is_positive=True),
+                name="interaction_positive_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        """Keep the commitments still to be kept."""
+        return self.filter(status=FollowUp.Status.OPEN)
+
+    def owned_by(self, user):
+        """Keep the commitments the user is accountable for."""
+        return self.filter(owner=user)
+
+    def overdue(self, *, now=None):
+        """Keep open commitments whose due time has passed."""
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def due_between(self, start, end):
+        """Keep open commitments due in [start, end)."""
+        return self.open().filter(due_at__gte=start, due_at__lt=end)
+
+    def with_related(self):
+        """Join what lists of commitments show: the customer and the owner."""
+        return self.select_related("customer", "owner")
+
+
+class FollowUp(models.Model):
+    class Kind(models.TextChoices):
+        CALLBACK = "callback", _("Call back")
+        PROMISE = "promise", _("Promise")
+        CHECK_IN = "check_in", _("Check-in")
+        KEEP_IN_TOUCH = "keep_in_touch", _("Keep in touch")
+        AFTER_RESOLUTION = "after_resolution", _("After-resolution check-in")
+        AFTER_ONBOARDING = "after_onboarding", _("After-onboarding check-in")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CALLBACK)
+    subject = models.CharField(_("subject"), max_length=200)
+    due_at = models.DateTimeField(_("due"))
+    promised_to_customer = models.BooleanField(
+        _("time promised to the customer"),
+        default=False,
+        help_text=_("The customer was told they would hear from us by then."),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    # What caused it: an interaction, a complaint, an onboarding (customers imports none of them).
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    # Claimed by the deadline sweep so that each notice goes out once (see services.sweep).
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["overdue_notified_at", "escalated_at"])
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_at"]
+        permissions = [
+            ("manage_any_followup", _("Can see, reassign and complete anyone's follow-ups")),
+        ]
+        indexes = [
+            # Serves My day and /followups/: one person's open commitments by due time.
+            models.Index(
+                fields=["owner", "due_at"],
+                condition=Q(status="open"),
+                name="followup_open_owner_due_idx",
+            ),
+            # Serves the deadline sweep: open commitments past due.
+            models.Index(
+                fields=["due_at"], condition=Q(status="open"), name="followup_open_due_idx"
+            ),
+            models.Index(fields=["customer", "status"], name="followup_customer_status_idx"),
+            models.Index(fields=["source_type", "source_id"], name="followup_source_idx"),
+        ]
+        constraints = [
+            # The keep-in-touch planner may run twice or in two workers: never two open ones.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(kind="keep_in_touch", status="open"),
+                name="followup_one_open_keep_in_touch",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="done", completed_at__isnull=False) | ~Q(status="done"),
+                name="followup_done_has_completion_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("followups:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and self.due_at < (now or timezone.now())
+
+
+class FollowUpReschedule(models.Model):
+    """A due time moved, with why; for a promised time, whether the customer was told."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reschedules")
+    old_due_at = models.DateTimeField(_("was due"))
+    new_due_at = models.DateTimeField(_("now due"))
+    reason = models.CharField(_("reason"), max_length=300)
+    customer_told = models.BooleanField(_("customer told"), null=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up reschedule")
+        verbose_name_plural = _("follow-up reschedules")
+        ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"{self.follow_up_id}: {self.old_due_at:%Y-%m-%d %H:%M} → {self.new_due_at:%H:%M}"

@@ -1,0 +1,294 @@
+"""State changes of customers, the contact log and follow-up commitments.
+
+Each service checks that the actor may act (views check too), runs in one transaction and
+returns the main object. Domain refusals raise the exceptions below, which views show as
+messages or form errors.
+"""
+
+import difflib
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.calendar import add_business_minutes
+from customers.models import Channel, Contact, Customer, FollowUp, FollowUpReschedule, Interaction
+from customers.notifications import notify
+from customers.permissions import can_manage_follow_up, require
+from customers.text import normalise_phone, search_key
+
+
+class StaleEditError(Exception):
+    """Someone else saved the record after the actor opened it."""
+
+
+class FollowUpError(Exception):
+    """The follow-up cannot make this change (e.g. it is already done)."""
+
+
+# --- Customers ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_customer(*, actor, customer: Customer) -> Customer:
+    """Save a new customer typed in by the actor."""
+    require(actor.has_perm("customers.add_customer"), _("You may not add customers."))
+    if customer.status == Customer.Status.ACTIVE and not customer.became_customer_on:
+        customer.became_customer_on = timezone.localdate()
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def update_customer(*, actor, customer: Customer, expected_version: int) -> Customer:
+    """Save the actor's edit unless someone else saved the customer since it was opened."""
+    require(actor.has_perm("customers.change_customer"), _("You may not edit customers."))
+    current = Customer.objects.select_for_update().only("version").get(pk=customer.pk)
+    if current.version != expected_version:
+        raise StaleEditError(_("Someone else saved this customer while you were editing it."))
+    if customer.status == Customer.Status.ACTIVE and not customer.became_customer_on:
+        customer.became_customer_on = timezone.localdate()
+    customer.version = current.version + 1
+    customer.save()
+    return customer
+
+
+def find_duplicates(
+    *, name: str = "", email: str = "", phone: str = "", exclude_pk: int | None = None
+) -> list[Customer]:
+    """Return existing customers that are probably the same: same email, phone or similar name."""
+    condition = Q(pk__in=[])
+    if email:
+        condition |= Q(email__iexact=email) | Q(contacts__email__iexact=email)
+    if normalised := normalise_phone(phone):
+        condition |= Q(phone_normalised=normalised) | Q(contacts__phone_normalised=normalised)
+    key = search_key(name)
+    if key:
+        condition |= Q(search_name=key)
+    found = Customer.objects.filter(condition).exclude(pk=exclude_pk).distinct()[:10]
+    matches = {customer.pk: customer for customer in found}
+    if key and len(matches) < 10:
+        for customer in _similar_names(key, exclude_pk):
+            matches.setdefault(customer.pk, customer)
+    return list(matches.values())[:10]
+
+
+def _similar_names(key: str, exclude_pk: int | None) -> list[Customer]:
+    """Return customers whose name is spelled almost the same (typos, missing letters)."""
+    candidates = Customer.objects.exclude(pk=exclude_pk)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return list(
+            candidates.annotate(similarity=TrigramSimilarity("search_name", key))
+            .filter(similarity__gte=0.55)
+            .order_by("-similarity")[:5]
+        )
+    # Without trigrams: compare against names that share the first three letters.
+    pool = candidates.filter(search_name__startswith=key[:3])[:200]
+    return [
+        customer
+        for customer in pool
+        if difflib.SequenceMatcher(None, key, customer.search_name).ratio() >= 0.85
+    ][:5]
+
+
+# --- The contact log ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_interaction(
+    *,
+    actor,
+    customer: Customer,
+    summary: str,
+    channel: str = Channel.PHONE,
+    direction: str = Interaction.Direction.INBOUND,
+    what_we_heard: str = "",
+    is_positive: bool = False,
+    contact: Contact | None = None,
+    occurred_at: datetime | None = None,
+    needs_callback: bool = False,
+) -> tuple[Interaction, FollowUp | None]:
+    """Record one touchpoint; with needs_callback, also commit the actor to calling back.
+
+    The callback is due within the response target (CALLBACK_RESPONSE_MINUTES business
+    minutes) from when the request came in; that is the time the actor may promise.
+    """
+    require(actor.has_perm("customers.add_interaction"), _("You may not log contacts."))
+    interaction = Interaction.objects.create(
+        customer=customer,
+        contact=contact,
+        staff=actor,
+        channel=channel,
+        direction=direction,
+        summary=summary,
+        what_we_heard=what_we_heard,
+        is_positive=is_positive,
+        occurred_at=occurred_at or timezone.now(),
+    )
+    callback = None
+    if needs_callback:
+        callback = create_follow_up(
+            actor=actor,
+            customer=customer,
+            owner=actor,
+            kind=FollowUp.Kind.CALLBACK,
+            subject=_("Call back: %(summary)s") % {"summary": summary},
+            due_at=callback_due_at(interaction.occurred_at),
+            promised_to_customer=True,
+            channel=channel if channel in {Channel.PHONE, Channel.VIDEO} else Channel.PHONE,
+            source=interaction,
+        )
+    return interaction, callback
+
+
+def callback_due_at(received_at: datetime) -> datetime:
+    """Return when a callback for a request received then is due."""
+    return add_business_minutes(received_at, settings.CALLBACK_RESPONSE_MINUTES)
+
+
+# --- Follow-up commitments -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_follow_up(
+    *,
+    actor,
+    customer: Customer,
+    owner,
+    kind: str,
+    subject: str,
+    due_at: datetime,
+    promised_to_customer: bool = False,
+    channel: str = "",
+    source=None,
+) -> FollowUp:
+    """Commit someone to doing something for the customer by a due time."""
+    require(actor.has_perm("customers.add_followup"), _("You may not create follow-ups."))
+    follow_up = FollowUp.objects.create(
+        customer=customer,
+        owner=owner,
+        kind=kind,
+        subject=subject,
+        due_at=due_at,
+        promised_to_customer=promised_to_customer,
+        channel=channel,
+        created_by=actor,
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=source.pk if source is not None else None,
+    )
+    if owner != actor:
+        _tell_new_owner(follow_up, assigned_by=actor)
+    return follow_up
+
+
+def _locked_open(follow_up: FollowUp) -> FollowUp:
+    """Lock the follow-up's row and check it is still open."""
+    locked = FollowUp.objects.select_for_update().select_related("customer").get(pk=follow_up.pk)
+    if not locked.is_open:
+        raise FollowUpError(
+            _("This follow-up is already %(status)s.") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def complete_follow_up(
+    *,
+    actor,
+    follow_up: FollowUp,
+    outcome: str,
+    interaction_channel: str = "",
+    interaction_is_positive: bool = False,
+) -> FollowUp:
+    """Mark the commitment kept with its outcome; with a channel, log the contact it took too."""
+    require(can_manage_follow_up(actor, follow_up), _("This follow-up is not yours to complete."))
+    follow_up = _locked_open(follow_up)
+    now = timezone.now()
+    follow_up.status = FollowUp.Status.DONE
+    follow_up.completed_at = now
+    follow_up.completed_by = actor
+    follow_up.outcome = outcome
+    follow_up.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+    if interaction_channel:
+        positive = interaction_is_positive or follow_up.kind == FollowUp.Kind.KEEP_IN_TOUCH
+        log_interaction(
+            actor=actor,
+            customer=follow_up.customer,
+            summary=follow_up.subject,
+            channel=interaction_channel,
+            direction=Interaction.Direction.OUTBOUND,
+            what_we_heard=outcome,
+            is_positive=positive,
+            occurred_at=now,
+        )
+    return follow_up
+
+
+@transaction.atomic
+def reschedule_follow_up(
+    *,
+    actor,
+    follow_up: FollowUp,
+    due_at: datetime,
+    reason: str,
+    customer_told: bool | None = None,
+) -> FollowUp:
+    """Move the due time, recording why; moving a promised time records if the customer knows."""
+    require(can_manage_follow_up(actor, follow_up), _("This follow-up is not yours to move."))
+    follow_up = _locked_open(follow_up)
+    if follow_up.promised_to_customer and customer_told is None:
+        raise FollowUpError(
+            _("The time was promised to the customer: say whether they were told of the move.")
+        )
+    FollowUpReschedule.objects.create(
+        follow_up=follow_up,
+        old_due_at=follow_up.due_at,
+        new_due_at=due_at,
+        reason=reason,
+        customer_told=customer_told if follow_up.promised_to_customer else None,
+        changed_by=actor,
+    )
+    follow_up.due_at = due_at
+    # A new due time earns a fresh reminder and escalation if it is missed again.
+    follow_up.overdue_notified_at = None
+    follow_up.escalated_at = None
+    follow_up.save(update_fields=["due_at", "overdue_notified_at", "escalated_at"])
+    return follow_up
+
+
+@transaction.atomic
+def reassign_follow_up(*, actor, follow_up: FollowUp, owner) -> FollowUp:
+    """Give the commitment to someone else, who is told."""
+    require(can_manage_follow_up(actor, follow_up), _("This follow-up is not yours to pass on."))
+    follow_up = _locked_open(follow_up)
+    if owner.pk == follow_up.owner_id:
+        raise FollowUpError(_("%(name)s already owns this follow-up.") % {"name": owner})
+    require(owner.is_active, _("Inactive people cannot own follow-ups."))
+    follow_up.owner = owner
+    follow_up.assigned_at = timezone.now()
+    follow_up.overdue_notified_at = None
+    follow_up.escalated_at = None
+    follow_up.save(update_fields=["owner", "assigned_at", "overdue_notified_at", "escalated_at"])
+    _tell_new_owner(follow_up, assigned_by=actor)
+    return follow_up
+
+
+def _tell_new_owner(follow_up: FollowUp, *, assigned_by) -> None:
+    due = timezone.localtime(follow_up.due_at)
+    notify(
+        user=follow_up.owner,
+        subject=_("New follow-up for you: %(subject)s") % {"subject": follow_up.subject},
+        body=_("%(by)s gave you a follow-up for %(customer)s, due %(due)s.")
+        % {
+            "by": assigned_by.get_full_name() or assigned_by.get_username(),
+            "customer": follow_up.customer,
+            "due": f"{due:%a %d %b %H:%M}",
+        },
+        path=follow_up.get_absolute_url(),
+    )
