@@ -8,6 +8,7 @@ and, to scale out, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -169,6 +170,11 @@ CALLBACK_RESPONSE_MINUTES = env_int("CALLBACK_RESPONSE_MINUTES", 60, minimum=1)
 # An overdue follow-up is escalated to supervisors this many business minutes after its owner
 # was reminded.
 FOLLOW_UP_ESCALATION_MINUTES = env_int("FOLLOW_UP_ESCALATION_MINUTES", 120, minimum=1)
+# Without business hours (open around the clock) the working day starts at this hour: the daily
+# digest goes out then, and keep-in-touch calls are planned from then.
+DAY_START_HOUR = env_int("DAY_START_HOUR", 8)
+if DAY_START_HOUR > 23:
+    raise ImproperlyConfigured(f"DAY_START_HOUR must be 0 to 23, not {DAY_START_HOUR}.")
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and a redirect to HTTPS, so
 # that `manage.py check --deploy` is clean; each can be turned off for a TLS-less intranet.
@@ -214,8 +220,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work lives here rather than in django-celery-beat, whose releases cap Django < 6.1.
 # Exactly one beat runs: embedded in the worker (`make run`) or as its own process at scale.
+# Times are in TIME_ZONE (CELERY_TIMEZONE). A run that waited in the queue past its next one
+# expires rather than piling up behind it: every task here catches up on its next run.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "crm.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "deadline-sweep": {
+        "task": "customers.tasks.run_deadline_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    "keep-in-touch-planner": {
+        "task": "customers.tasks.plan_keep_in_touch",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "daily-digest": {
+        "task": "customers.tasks.send_daily_digests",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 3600},
+    },
 }
 
 LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}

@@ -2,23 +2,39 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from crm import dashboard
 from crm.models import WorkerHeartbeat
+from customers.models import Customer
+
+SEARCH_LIMIT = 25
 
 
 def my_day(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's work for today; later issues add its sections."""
-    return render(request, "crm/my_day.html")
+    """The signed-in person's work for today, gathered from every app."""
+    return render(
+        request,
+        "crm/my_day.html",
+        {"sections": dashboard.sections_for(request.user), "now": timezone.now()},
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:
     """Search across Tend from the box in the navigation bar."""
     query = request.GET.get("q", "").strip()[:200]
-    return render(request, "crm/search.html", {"query": query})
+    customers = (
+        list(Customer.objects.search(query).select_related("account_owner")[:SEARCH_LIMIT])
+        if query
+        else []
+    )
+    if len(customers) == 1:
+        # One match is the customer the person is looking for: go straight there.
+        return redirect(customers[0])
+    return render(request, "crm/search.html", {"query": query, "customers": customers})
 
 
 def reports(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,13 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from customers import followup_views as views
 
 app_name = "followups"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="customers/followup_list.html"), name="list"),
+    path("", views.follow_up_list, name="list"),
+    path("<int:pk>/", views.follow_up_detail, name="detail"),
+    path("<int:pk>/complete/", views.follow_up_complete, name="complete"),
+    path("<int:pk>/reschedule/", views.follow_up_reschedule, name="reschedule"),
+    path("<int:pk>/reassign/", views.follow_up_reassign, name="reassign"),
 ]

@@ -183,6 +183,10 @@ class Customer(models.Model):
         return {int(day) for day in self.contact_days}
 
     @property
+    def contact_days_display(self) -> str:
+        return ", ".join(str(Weekday(day).label) for day in sorted(self.contact_weekdays))
+
+    @property
     def interest_list(self) -> list[str]:
         return [item.strip() for item in self.interests.split(",") if item.strip()]
 
@@ -448,3 +452,28 @@ class FollowUpReschedule(models.Model):
 
     def __str__(self):
         return f"{self.follow_up_id}: {self.old_due_at:%Y-%m-%d %H:%M} → {self.new_due_at:%H:%M}"
+
+
+class DigestLog(models.Model):
+    """One person's daily digest for one day, claimed before it is sent so it goes out once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily digest sent")
+        verbose_name_plural = _("daily digests sent")
+        ordering = ["-day"]
+        constraints = [
+            # Two digest runs (a retry, a second worker) race on this row: the loser sends nothing.
+            models.UniqueConstraint(fields=["user", "day"], name="digestlog_one_per_person_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day.isoformat()}"

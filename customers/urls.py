@@ -1,8 +1,14 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from customers import views
 
 app_name = "customers"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="customers/customer_list.html"), name="list"),
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/log/", views.log_interaction, name="log"),
+    path("<int:pk>/followups/new/", views.follow_up_create, name="follow_up_create"),
 ]

@@ -1,0 +1,58 @@
+"""My day: each app contributes sections of the signed-in person's work."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.filters import today_bounds
+from customers.models import FollowUp
+
+RECENTLY_ASSIGNED_DAYS = 7
+
+
+@dataclass
+class Section:
+    """One list on My day: a title, the rows, and the template that draws one row."""
+
+    key: str
+    title: str
+    items: list
+    item_template: str
+    empty_text: str = ""
+    context: dict = field(default_factory=dict)
+
+
+def follow_up_sections(user, now) -> list[Section]:
+    _start, tomorrow = today_bounds()
+    mine = FollowUp.objects.open().owned_by(user).with_related()
+    overdue = list(mine.filter(due_at__lt=now).order_by("due_at"))
+    due_today = list(mine.filter(due_at__gte=now, due_at__lt=tomorrow).order_by("due_at"))
+    recently_assigned = list(
+        mine.filter(assigned_at__gte=now - timedelta(days=RECENTLY_ASSIGNED_DAYS))
+        .exclude(created_by=user)
+        .order_by("-assigned_at")[:20]
+    )
+    template = "customers/_followup_item.html"
+    return [
+        Section("overdue", _("Overdue"), overdue, template, _("Nothing overdue.")),
+        Section("due_today", _("Due today"), due_today, template, _("Nothing else due today.")),
+        Section(
+            "recently_assigned",
+            _("Recently given to you"),
+            recently_assigned,
+            template,
+            _("Nobody has passed you work this week."),
+        ),
+    ]
+
+
+SECTION_BUILDERS: list[Callable] = [follow_up_sections]
+
+
+def sections_for(user) -> list[Section]:
+    """Return the signed-in person's My day sections, in display order."""
+    now = timezone.now()
+    return [section for build in SECTION_BUILDERS for section in build(user, now)]

@@ -1,0 +1,173 @@
+"""/followups/: the signed-in person's commitments, and the actions on one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers import services
+from customers.filters import FollowUpFilter, today_bounds
+from customers.forms import CompleteFollowUpForm, ReassignFollowUpForm, RescheduleFollowUpForm
+from customers.models import FollowUp
+from customers.permissions import MANAGE_ANY_FOLLOW_UP, can_manage_follow_up
+
+PAGE_SIZE = 50
+
+
+def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
+    """Fetch a follow-up the signed-in person may act on, or refuse."""
+    follow_up = get_object_or_404(FollowUp.objects.with_related(), pk=pk)
+    if not can_manage_follow_up(request.user, follow_up):
+        raise PermissionDenied(_("This follow-up belongs to someone else."))
+    return follow_up
+
+
+def _back(request: HttpRequest, follow_up: FollowUp) -> HttpResponse:
+    """Return to the page the action came from (My day, the list) when it is ours."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(follow_up)
+
+
+def urgency_order(queryset):
+    """Order overdue first, then due today, then later; each by due time."""
+    now = timezone.now()
+    _start, tomorrow = today_bounds()
+    return queryset.annotate(
+        urgency=Case(
+            When(due_at__lt=now, then=Value(0)),
+            When(due_at__lt=tomorrow, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("urgency", "due_at")
+
+
+@permission_required("customers.view_followup", raise_exception=True)
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    may_see_everyone = request.user.has_perm(MANAGE_ANY_FOLLOW_UP)
+    follow_ups = FollowUp.objects.open().with_related()
+    if not (may_see_everyone and request.GET.get("owner")):
+        follow_ups = follow_ups.owned_by(request.user)
+    filterset = FollowUpFilter(
+        request.GET or None, queryset=follow_ups, may_see_everyone=may_see_everyone
+    )
+    page = Paginator(urgency_order(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "customers/followup_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query_string": params.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@permission_required("customers.view_followup", raise_exception=True)
+def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.with_related(), pk=pk)
+    may_act = follow_up.is_open and can_manage_follow_up(request.user, follow_up)
+    return render(
+        request,
+        "customers/followup_detail.html",
+        {
+            "follow_up": follow_up,
+            "may_act": may_act,
+            "reschedules": follow_up.reschedules.select_related("changed_by"),
+            "complete_form": CompleteFollowUpForm(initial={"log_channel": follow_up.channel}),
+            "reschedule_form": RescheduleFollowUpForm(follow_up=follow_up),
+            "reassign_form": ReassignFollowUpForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _render_with_errors(request, follow_up, **forms) -> HttpResponse:
+    """Show the follow-up again with the failing form, keeping what the person typed."""
+    context = {
+        "follow_up": follow_up,
+        "may_act": True,
+        "reschedules": follow_up.reschedules.select_related("changed_by"),
+        "complete_form": CompleteFollowUpForm(initial={"log_channel": follow_up.channel}),
+        "reschedule_form": RescheduleFollowUpForm(follow_up=follow_up),
+        "reassign_form": ReassignFollowUpForm(),
+        "now": timezone.now(),
+        **forms,
+    }
+    return render(request, "customers/followup_detail.html", context, status=400)
+
+
+@require_POST
+def follow_up_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = _follow_up(request, pk)
+    form = CompleteFollowUpForm(request.POST)
+    if not form.is_valid():
+        return _render_with_errors(request, follow_up, complete_form=form)
+    try:
+        services.complete_follow_up(
+            actor=request.user,
+            follow_up=follow_up,
+            outcome=form.cleaned_data["outcome"],
+            interaction_channel=form.cleaned_data["log_channel"],
+            interaction_is_positive=form.cleaned_data["positive"],
+        )
+    except services.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(subject)s") % {"subject": follow_up.subject})
+    return _back(request, follow_up)
+
+
+@require_POST
+def follow_up_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = _follow_up(request, pk)
+    form = RescheduleFollowUpForm(request.POST, follow_up=follow_up)
+    if not form.is_valid():
+        return _render_with_errors(request, follow_up, reschedule_form=form)
+    try:
+        services.reschedule_follow_up(
+            actor=request.user,
+            follow_up=follow_up,
+            due_at=form.cleaned_data["due_at"],
+            reason=form.cleaned_data["reason"],
+            customer_told=form.cleaned_data.get("customer_told"),
+        )
+    except services.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Moved."))
+    return redirect(follow_up)
+
+
+@require_POST
+def follow_up_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = _follow_up(request, pk)
+    form = ReassignFollowUpForm(request.POST)
+    if not form.is_valid():
+        return _render_with_errors(request, follow_up, reassign_form=form)
+    try:
+        services.reassign_follow_up(
+            actor=request.user, follow_up=follow_up, owner=form.cleaned_data["owner"]
+        )
+    except services.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        owner = form.cleaned_data["owner"]
+        messages.success(
+            request,
+            _("Passed to %(name)s, who has been told.")
+            % {"name": owner.get_full_name() or owner.get_username()},
+        )
+    return redirect(follow_up)
