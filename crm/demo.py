@@ -1,4 +1,5 @@
-"""Demo people for a first look at Tend: one login per role, with a known password."""
+"""Demo data for a first look at Tend: one login per role, with a known password, and the
+believable small business they work in."""
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 from crm import roles
+from customers.demo import seed_demo_customers
 
 DEMO_PASSWORD = "tend-demo"  # noqa: S105 - printed on purpose; refused unless DEBUG is on
 
@@ -56,3 +58,15 @@ def seed_demo_people() -> list[tuple[DemoPerson, "User"]]:
             user.groups.add(Group.objects.get(name=person.group))
         seeded.append((person, user))
     return seeded
+
+
+@dataclass(frozen=True)
+class DemoBusiness:
+    customers: int  # created by this run; 0 when the demo business existed already
+
+
+@transaction.atomic
+def seed_demo_business(seeded_people: list[tuple[DemoPerson, "User"]]) -> DemoBusiness:
+    """Create the demo business's data once, worked on by the demo people."""
+    staff = {person.username: user for person, user in seeded_people}
+    return DemoBusiness(customers=seed_demo_customers(staff=staff))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -28,6 +29,9 @@ from customers.models import (
     Interaction,
 )
 from customers.text import search_key
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Reserved for examples (RFC 2606): mail to these addresses goes nowhere, and the domain marks
 # the demo customers so that seeding again creates nothing more.
@@ -261,7 +265,6 @@ DEMO_CUSTOMERS = [
     DemoCustomer(
         "bjorn", "Björn Andersson", INDIVIDUAL, ACTIVE, "alex",
         channel=Channel.EMAIL, interests="filter coffee", do_not_contact=True,
-        has_email=True,
     ),
     DemoCustomer(
         "nadia", "Nadia Haddad", INDIVIDUAL, PROSPECT, "sam",
@@ -388,6 +391,24 @@ PROSPECT_TOUCHES = [
         Channel.PHONE, OUTBOUND, True,
     ),
 ]  # fmt: skip
+ONBOARDING_TOUCHES = [
+    (
+        "Signed up after a tasting",
+        "They want to start with the house blend and see how their customers take it.",
+        Channel.IN_PERSON, INBOUND, True,
+    ),
+    ("Sent the welcome pack and brew guide", "", Channel.EMAIL, OUTBOUND, False),
+    (
+        "Agreed the delivery schedule",
+        "Deliveries on Tuesdays before 10; someone is always in then.",
+        Channel.PHONE, OUTBOUND, False,
+    ),
+    (
+        "Asked how to set up the grinder",
+        "The first bag tasted sour; they are not sure the grind is fine enough.",
+        Channel.PHONE, INBOUND, False,
+    ),
+]  # fmt: skip
 # (subject, outcome, kind) for commitments already kept.
 KEPT_PROMISES = [
     (
@@ -476,7 +497,7 @@ def has_demo_customers() -> bool:
 
 
 @transaction.atomic
-def seed_demo_customers(*, staff: Mapping[str, object], now: datetime | None = None) -> int:
+def seed_demo_customers(*, staff: Mapping[str, "User"], now: datetime | None = None) -> int:
     """Create the demo customers and their history once; return how many customers were made.
 
     ``staff`` maps the demo usernames (sam, alex, sue) to their users. Nothing is created when
@@ -488,14 +509,14 @@ def seed_demo_customers(*, staff: Mapping[str, object], now: datetime | None = N
 
 
 class _DemoBuilder:
-    def __init__(self, staff: Mapping[str, object], now: datetime) -> None:
+    def __init__(self, staff: Mapping[str, "User"], now: datetime) -> None:
         self.staff = staff
         self.now = now
         self.tz = timezone.get_current_timezone()
         self.today = timezone.localtime(now, self.tz).date()
         self.rng = random.Random(DEMO_SEED)  # noqa: S311 - repeatable demo data, not secrets
         self.customers: dict[str, Customer] = {}
-        self.contacts: dict[str, list[Contact]] = {}
+        self.contacts: dict[int, list[Contact]] = {}
 
     def build(self) -> int:
         for number, spec in enumerate(DEMO_CUSTOMERS):
@@ -551,22 +572,22 @@ class _DemoBuilder:
         return self.today - timedelta(days=self.rng.randint(300, 900))
 
     def _address(self) -> str:
-        street = self.rng.choice(STREETS)
-        return f"{self.rng.randint(10, 980)} {street}\nSan Francisco, CA 94{self.rng.randint(102, 134)}"
+        number, street = self.rng.randint(10, 980), self.rng.choice(STREETS)
+        return f"{number} {street}\nSan Francisco, CA 94{self.rng.randint(102, 134)}"
 
     def _contacts(self) -> None:
         rows = []
-        number = 100
+        # Numbers after the customers' own, so that every number belongs to one person.
+        number = len(DEMO_CUSTOMERS)
         for spec in DEMO_CUSTOMERS:
             customer = self.customers[spec.key]
             for position, (name, role) in enumerate(spec.contacts):
-                number += 1
+                first_name = name.removeprefix("Dr. ").split()[0]
                 contact = Contact(
                     customer=customer,
                     name=name,
                     role=role,
-                    email=f"{_local_part(name.split()[-2 if name.startswith('Dr.') else 0])}"
-                    f"@{_slug(spec.name)}.{DEMO_EMAIL_DOMAIN}",
+                    email=f"{_local_part(first_name)}@{_slug(spec.name)}.{DEMO_EMAIL_DOMAIN}",
                     phone=_written_phone(number),
                     preferred_channel=self.rng.choice(["", Channel.PHONE, Channel.EMAIL]),
                     is_primary=position == 0,
@@ -576,8 +597,9 @@ class _DemoBuilder:
                 )
                 contact.set_derived_fields()
                 rows.append(contact)
+                number += 1
         for contact in Contact.objects.bulk_create(rows):
-            self.contacts.setdefault(contact.customer.name, []).append(contact)
+            self.contacts.setdefault(contact.customer_id, []).append(contact)
 
     # --- what happened --------------------------------------------------------------------
 
@@ -595,13 +617,15 @@ class _DemoBuilder:
     def _interactions(self, spec: DemoCustomer, customer: Customer) -> list[Interaction]:
         if spec.status == PROSPECT:
             touches, count = PROSPECT_TOUCHES, self.rng.randint(1, 3)
+        elif spec.status == ONBOARDING:
+            touches, count = ONBOARDING_TOUCHES, self.rng.randint(2, 4)
         elif spec.kind == BUSINESS:
             touches, count = BUSINESS_TOUCHES, self.rng.randint(4, 8)
         else:
             touches, count = INDIVIDUAL_TOUCHES, self.rng.randint(3, 6)
-        # Contact runs from when they arrived (at most four months back) until they left.
-        oldest = min(120, (self.now - customer.created_at).days - 1)
+        # Four months of contact, ending a day ago or when they left; none before they came.
         newest = (self.today - customer.lost_on).days + 1 if customer.lost_on else 1
+        oldest = min(newest + 120, (self.now - customer.created_at).days - 1)
         rows = []
         for touch in self.rng.sample(touches, min(count, len(touches))):
             summary, heard, channel, direction, positive = touch
@@ -637,9 +661,15 @@ class _DemoBuilder:
         if spec.status == PROSPECT:
             return []
         newest = (self.today - customer.lost_on).days + 2 if customer.lost_on else 2
-        oldest = max(newest, min(100, (self.now - customer.created_at).days - 2))
+        oldest = max(newest, min(newest + 100, (self.now - customer.created_at).days - 2))
+        kept = KEPT_PROMISES
+        if spec.status == ONBOARDING:
+            # Still being welcomed: no after-onboarding or keep-in-touch calls yet.
+            kept = [
+                row for row in kept if row[2] not in {Kind.AFTER_ONBOARDING, Kind.KEEP_IN_TOUCH}
+            ]
         rows = []
-        for subject, outcome, kind in self.rng.sample(KEPT_PROMISES, self.rng.randint(1, 3)):
+        for subject, outcome, kind in self.rng.sample(kept, self.rng.randint(1, 3)):
             due_at = self._at(self.rng.randint(newest, oldest))
             # Most are kept early; one in four runs a little late, as in real life.
             lateness = timedelta(minutes=self.rng.choice([-90, -45, -20, -5, 40]))
@@ -703,7 +733,10 @@ class _DemoBuilder:
                 staff=self.staff[scene.owner],
                 channel=Channel.PHONE,
                 direction=INBOUND,
-                occurred_at=self._due(scene) - timedelta(hours=1),
+                # The request came in before the callback fell due, and never in the future.
+                occurred_at=min(
+                    self._due(scene) - timedelta(hours=1), self.now - timedelta(minutes=20)
+                ),
                 summary=scene.subject.removeprefix("Call back: ").capitalize(),
                 what_we_heard=scene.heard,
             )
@@ -776,7 +809,7 @@ class _DemoBuilder:
         return datetime.combine(self.today + timedelta(days=days), time(10, 0), self.tz)
 
     def _some_contact(self, customer: Customer) -> Contact | None:
-        contacts = self.contacts.get(customer.name)
+        contacts = self.contacts.get(customer.pk)
         return self.rng.choice(contacts) if contacts else None
 
     def _some_staff(self, owner: str):
@@ -799,7 +832,7 @@ PHONE_FORMS = [
 
 
 def _written_phone(number: int) -> str:
-    """A fictional US number (555-01xx is reserved for fiction), written one of many ways."""
+    """A fictional US number (555-0100 to 0199 are for fiction), written one of many ways."""
     area = ["415", "510", "628"][number % 3]
     return PHONE_FORMS[number % len(PHONE_FORMS)].format(area=area, line=f"{100 + number:04d}")
 

@@ -278,7 +278,9 @@ class CustomerResource(AllOrNothingResource):
     email = fields.Field(attribute="email", column_name="email", widget=widgets.CharWidget())
     address = fields.Field(attribute="address", column_name="address", widget=widgets.CharWidget())
     preferred_channel = fields.Field(
-        attribute="preferred_channel", column_name="preferred_channel", widget=ChoiceWidget(Channel)
+        attribute="preferred_channel",
+        column_name="preferred_channel",
+        widget=ChoiceWidget(Channel),
     )
     contact_days = fields.Field(
         attribute="contact_days", column_name="contact_days", widget=WeekdaysWidget()
@@ -297,14 +299,18 @@ class CustomerResource(AllOrNothingResource):
     )
     goals = fields.Field(attribute="goals", column_name="goals", widget=widgets.CharWidget())
     keep_in_touch_days = fields.Field(
-        attribute="keep_in_touch_days", column_name="keep_in_touch_days", widget=WholeNumberWidget()
+        attribute="keep_in_touch_days",
+        column_name="keep_in_touch_days",
+        widget=WholeNumberWidget(),
     )
     became_customer_on = fields.Field(
         attribute="became_customer_on", column_name="became_customer_on", widget=IsoDateWidget()
     )
     lost_on = fields.Field(attribute="lost_on", column_name="lost_on", widget=IsoDateWidget())
     lost_reason = fields.Field(
-        attribute="lost_reason", column_name="lost_reason", widget=ChoiceWidget(Customer.LostReason)
+        attribute="lost_reason",
+        column_name="lost_reason",
+        widget=ChoiceWidget(Customer.LostReason),
     )
 
     class Meta:
@@ -376,7 +382,9 @@ class ContactResource(AllOrNothingResource):
     email = fields.Field(attribute="email", column_name="email", widget=widgets.CharWidget())
     phone = fields.Field(attribute="phone", column_name="phone", widget=widgets.CharWidget())
     preferred_channel = fields.Field(
-        attribute="preferred_channel", column_name="preferred_channel", widget=ChoiceWidget(Channel)
+        attribute="preferred_channel",
+        column_name="preferred_channel",
+        widget=ChoiceWidget(Channel),
     )
     is_primary = fields.Field(
         attribute="is_primary", column_name="is_primary", widget=YesNoWidget()
@@ -410,6 +418,8 @@ class ContactResource(AllOrNothingResource):
         if instance.is_primary and instance.customer_id and "customer" not in exclude:
             others = Contact.objects.filter(customer_id=instance.customer_id, is_primary=True)
             if others.exclude(pk=instance.pk).exists():
-                yield "is_primary", _("%(customer)s already has a primary contact.") % {
-                    "customer": instance.customer
-                }
+                yield (
+                    "is_primary",
+                    _("%(customer)s already has a primary contact.")
+                    % {"customer": instance.customer},
+                )

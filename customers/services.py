@@ -170,6 +170,7 @@ def create_follow_up(
 ) -> FollowUp:
     """Commit someone to doing something for the customer by a due time."""
     require(actor.has_perm("customers.add_followup"), _("You may not create follow-ups."))
+    require(owner.is_active, _("Inactive people cannot own follow-ups."))
     follow_up = FollowUp.objects.create(
         customer=customer,
         owner=owner,
@@ -182,14 +183,15 @@ def create_follow_up(
         source_type=ContentType.objects.get_for_model(source) if source is not None else None,
         source_id=source.pk if source is not None else None,
     )
-    if owner != actor:
-        _tell_new_owner(follow_up, assigned_by=actor)
+    _tell_new_owner(follow_up, assigned_by=actor)
     return follow_up
 
 
-def _locked_open(follow_up: FollowUp) -> FollowUp:
-    """Lock the follow-up's row and check it is still open."""
+def _locked_open(follow_up: FollowUp, *, actor, refusal: str) -> FollowUp:
+    """Lock the follow-up's row and check that the actor may act on it and it is still open."""
     locked = FollowUp.objects.select_for_update().select_related("customer").get(pk=follow_up.pk)
+    # Judge the locked row, not the caller's copy: it may predate a reassignment.
+    require(can_manage_follow_up(actor, locked), refusal)
     if not locked.is_open:
         raise FollowUpError(
             _("This follow-up is already %(status)s.") % {"status": locked.get_status_display()}
@@ -207,8 +209,9 @@ def complete_follow_up(
     interaction_is_positive: bool = False,
 ) -> FollowUp:
     """Mark the commitment kept with its outcome; with a channel, log the contact it took too."""
-    require(can_manage_follow_up(actor, follow_up), _("This follow-up is not yours to complete."))
-    follow_up = _locked_open(follow_up)
+    follow_up = _locked_open(
+        follow_up, actor=actor, refusal=_("This follow-up is not yours to complete.")
+    )
     now = timezone.now()
     follow_up.status = FollowUp.Status.DONE
     follow_up.completed_at = now
@@ -240,8 +243,9 @@ def reschedule_follow_up(
     customer_told: bool | None = None,
 ) -> FollowUp:
     """Move the due time, recording why; moving a promised time records if the customer knows."""
-    require(can_manage_follow_up(actor, follow_up), _("This follow-up is not yours to move."))
-    follow_up = _locked_open(follow_up)
+    follow_up = _locked_open(
+        follow_up, actor=actor, refusal=_("This follow-up is not yours to move.")
+    )
     if follow_up.promised_to_customer and customer_told is None:
         raise FollowUpError(
             _("The time was promised to the customer: say whether they were told of the move.")
@@ -265,8 +269,9 @@ def reschedule_follow_up(
 @transaction.atomic
 def reassign_follow_up(*, actor, follow_up: FollowUp, owner) -> FollowUp:
     """Give the commitment to someone else, who is told."""
-    require(can_manage_follow_up(actor, follow_up), _("This follow-up is not yours to pass on."))
-    follow_up = _locked_open(follow_up)
+    follow_up = _locked_open(
+        follow_up, actor=actor, refusal=_("This follow-up is not yours to pass on.")
+    )
     if owner.pk == follow_up.owner_id:
         raise FollowUpError(_("%(name)s already owns this follow-up.") % {"name": owner})
     require(owner.is_active, _("Inactive people cannot own follow-ups."))
@@ -280,6 +285,8 @@ def reassign_follow_up(*, actor, follow_up: FollowUp, owner) -> FollowUp:
 
 
 def _tell_new_owner(follow_up: FollowUp, *, assigned_by) -> None:
+    if follow_up.owner_id == assigned_by.pk:
+        return  # Nobody needs telling about work they gave themselves.
     due = timezone.localtime(follow_up.due_at)
     notify(
         user=follow_up.owner,

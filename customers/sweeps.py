@@ -285,11 +285,13 @@ def _insert_keep_in_touch(follow_ups: list[FollowUp], now: datetime) -> int:
     # racing this one, or a person adding one by hand, makes the database skip that row.
     FollowUp.objects.bulk_create(follow_ups, ignore_conflicts=True)
     # Rows skipped above come back without an id on every database; read back what went in.
+    # This run's rows are the open ones created at its `now` by nobody (people's have an actor).
     inserted = list(
-        FollowUp.objects.filter(
+        FollowUp.objects.open().filter(
             customer_id__in=[follow_up.customer_id for follow_up in follow_ups],
             kind=FollowUp.Kind.KEEP_IN_TOUCH,
             created_at=now,
+            created_by=None,
         )
     )
     # bulk_create sends no signals, so the history rows are written here.

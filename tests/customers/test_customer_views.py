@@ -27,7 +27,7 @@ def customer_data(**overrides):
     return data
 
 
-# --- List and search ----------------------------------------------------------------------------
+# --- List and search ---------------------------------------------------------------------------
 
 
 def test_list_finds_a_customer_by_a_differently_written_phone(staff_client):
@@ -79,7 +79,7 @@ def test_people_without_a_role_may_not_list_customers(client):
     assert client.get("/customers/").status_code == 403
 
 
-# --- Create ---------------------------------------------------------------------------------------
+# --- Create --------------------------------------------------------------------------------------
 
 
 def test_creating_a_customer_saves_it_with_normalised_lookups(staff_client, staff):
@@ -146,7 +146,7 @@ def test_referred_by_is_found_by_name(staff_client):
     assert Customer.objects.get(name="Zoë Müller").referred_by == referrer
 
 
-# --- Edit: no lost updates ---------------------------------------------------------------------
+# --- Edit: no lost updates --------------------------------------------------------------------
 
 
 def test_editing_saves_and_bumps_the_version(staff_client):
@@ -185,7 +185,7 @@ def test_saving_again_after_the_warning_overwrites_deliberately(staff_client):
     assert customer.name == "My Change"
 
 
-# --- Detail and timeline ---------------------------------------------------------------------
+# --- Detail and timeline --------------------------------------------------------------------
 
 
 def test_detail_shows_preferences_people_health_and_one_timeline(staff_client):
@@ -225,7 +225,7 @@ def test_detail_of_a_missing_customer_is_404(staff_client):
     assert staff_client.get("/customers/999999/").status_code == 404
 
 
-# --- Logging a call ------------------------------------------------------------------------------
+# --- Logging a call -----------------------------------------------------------------------------
 
 
 def test_logging_a_call_that_needs_a_callback_commits_the_caller(staff_client, staff):
@@ -269,7 +269,7 @@ def test_logging_without_a_summary_is_refused_with_a_message(staff_client):
     assert not Interaction.objects.exists()
 
 
-# --- New follow-up --------------------------------------------------------------------------------
+# --- New follow-up -------------------------------------------------------------------------------
 
 
 def test_a_new_promise_due_in_the_past_is_refused(staff_client, staff):

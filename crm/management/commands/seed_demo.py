@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from crm import demo
 
@@ -10,14 +11,27 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
-                "seed_demo creates logins with a published password; it runs only with DEBUG on."
+                _(
+                    "seed_demo creates logins with a published password; "
+                    "it runs only with DEBUG on."
+                )
             )
         seeded = demo.seed_demo_people()
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in as:"))
+        business = demo.seed_demo_business(seeded)
+        if business.customers:
+            self.stdout.write(
+                _("Created %(count)d demo customers with their contacts, history and follow-ups.")
+                % {"count": business.customers}
+            )
+        else:
+            self.stdout.write(_("The demo customers exist already; nothing more was created."))
+        self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in as:")))
         for person, user in seeded:
             password = (
                 demo.DEMO_PASSWORD
                 if user.check_password(demo.DEMO_PASSWORD)
-                else "(changed since it was created)"
+                else _("(changed since it was created)")
             )
-            self.stdout.write(f"  {person.group:<17} {person.username:<8} password: {password}")
+            self.stdout.write(
+                f"  {person.group:<17} {person.username:<8} {_('password:')} {password}"
+            )
