@@ -238,3 +238,17 @@ def test_seed_demo_refuses_when_debug_is_off_and_creates_no_customers(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_sams_my_day(debug_on, client):
+    call_command("seed_demo")
+    client.force_login(get_user_model().objects.get(username="sam"))
+
+    response = client.get("/")
+
+    sections = {section.key: section.items for section in response.context["sections"]}
+    assert sections["overdue"]
+    assert sections["due_today"]
+    assert sections["recently_assigned"]
+    assert "Harbour Street Café" in response.content.decode()
