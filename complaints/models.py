@@ -1,1 +1,593 @@
-# Models arrive with the complaints issue.
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from customers.models import Channel, Contact, Customer
+
+# The largest single remedy Tend accepts; anything above is a typing slip, not a remedy.
+MAX_REMEDY_AMOUNT = Decimal("1000000")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class RemedyKind(models.TextChoices):
+    APOLOGY = "apology", _("Apology")
+    REFUND = "refund", _("Refund")
+    REPLACEMENT = "replacement", _("Replacement")
+    REPAIR = "repair", _("Repair")
+    STORE_CREDIT = "store_credit", _("Store credit")
+    DISCOUNT = "discount", _("Discount")
+    GIFT = "gift", _("Gift")
+    OTHER = "other", _("Other")
+
+
+# Remedies that cost the business money must carry their amount; authority is counted in it.
+MONEY_REMEDIES = frozenset(
+    {
+        RemedyKind.REFUND,
+        RemedyKind.REPLACEMENT,
+        RemedyKind.REPAIR,
+        RemedyKind.STORE_CREDIT,
+        RemedyKind.DISCOUNT,
+        RemedyKind.GIFT,
+    }
+)
+
+
+class Category(models.Model):
+    """What a complaint is about, in two levels: "Delivery / Late"."""
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("Empty for a top-level category."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["parent__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_unique_name_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="category_unique_top_level_name",
+            ),
+        ]
+
+    def __str__(self):
+        # Reading parent would query unless it was joined; __str__ uses only the cached name.
+        if self.parent_id and "parent" in self._state.fields_cache:
+            return f"{self.parent.name} / {self.name}"
+        return self.name
+
+
+class RootCause(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("root cause")
+        verbose_name_plural = _("root causes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SLATarget(models.Model):
+    """Response, update and resolution targets for one severity, in business minutes."""
+
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity, unique=True)
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response within (business minutes)")
+    )
+    update_interval_minutes = models.PositiveIntegerField(
+        _("update the customer every (business minutes)")
+    )
+    resolution_minutes = models.PositiveIntegerField(_("resolve within (business minutes)"))
+
+    class Meta:
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        ordering = ["severity"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_response_minutes__gte=1)
+                & Q(update_interval_minutes__gte=1)
+                & Q(resolution_minutes__gte=1),
+                name="slatarget_minutes_positive",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.get_severity_display())
+
+
+class AuthorityLimit(models.Model):
+    """The largest remedy of one kind a group or a single person may grant alone."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("A person's own limit overrides their groups' limits."),
+    )
+    remedy_kind = models.CharField(_("remedy"), max_length=20, choices=RemedyKind)
+    max_amount = models.DecimalField(
+        _("up to"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Empty means unlimited."),
+    )
+
+    class Meta:
+        verbose_name = _("authority limit")
+        verbose_name_plural = _("authority limits")
+        ordering = ["remedy_kind", "group__name", "user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=True, user__isnull=False)
+                | Q(group__isnull=False, user__isnull=True),
+                name="authoritylimit_group_or_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_amount__isnull=True) | Q(max_amount__gte=0),
+                name="authoritylimit_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "remedy_kind"],
+                condition=Q(group__isnull=False),
+                name="authoritylimit_one_per_group_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "remedy_kind"],
+                condition=Q(user__isnull=False),
+                name="authoritylimit_one_per_user_kind",
+            ),
+        ]
+
+    def __str__(self):
+        limit = self.max_amount if self.max_amount is not None else _("unlimited")
+        return f"{self.get_remedy_kind_display()}: {limit}"
+
+
+class IllegalTransition(Exception):
+    """The complaint's status does not allow this step."""
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        """Keep complaints not yet closed."""
+        return self.exclude(status=Complaint.Status.CLOSED)
+
+    def active(self):
+        """Keep complaints still being worked on: neither resolved nor closed."""
+        return self.exclude(status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED])
+
+    def owned_by(self, user):
+        """Keep the complaints the user is accountable for."""
+        return self.filter(owner=user)
+
+    def breaching(self, *, now=None):
+        """Keep active, unpaused complaints past any of their SLA deadlines."""
+        now = now or timezone.now()
+        late = (
+            Q(acknowledged_at__isnull=True, first_response_due__lt=now)
+            | Q(next_update_due__lt=now)
+            | Q(resolution_due__lt=now)
+        )
+        return self.active().filter(paused_at__isnull=True).filter(late)
+
+    def with_next_deadline(self):
+        """Annotate next_deadline: the earliest SLA deadline still ahead of the complaint."""
+        from django.db.models import Case, When
+        from django.db.models.functions import Least
+
+        first_response = Case(
+            When(acknowledged_at__isnull=True, then=F("first_response_due")),
+            default=F("resolution_due"),
+        )
+        return self.annotate(
+            next_deadline=Least(first_response, F("next_update_due"), F("resolution_due"))
+        )
+
+    def with_related(self):
+        """Join what lists of complaints show."""
+        return self.select_related("customer", "owner", "category__parent")
+
+
+class Complaint(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        INVESTIGATING = "investigating", _("Investigating")
+        WAITING_ON_CUSTOMER = "waiting_on_customer", _("Waiting on customer")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    # Empty (NULL) only inside the transaction that logs the complaint, until the pk is known.
+    reference = models.CharField(  # noqa: DJ001
+        _("reference"), max_length=20, unique=True, null=True, editable=False
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel, default=Channel.PHONE)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_complaints",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity, default=Severity.NORMAL
+    )
+    customer_words = models.TextField(_("the customer's words"))
+    what_we_heard = models.TextField(_("what we heard"), blank=True)
+    heard_confirmed = models.BooleanField(_("the customer confirmed it"), default=False)
+    asked_remedy_kind = models.CharField(
+        _("remedy asked for"), max_length=20, choices=RemedyKind, blank=True
+    )
+    asked_amount = models.DecimalField(
+        _("amount asked for"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    asked_words = models.CharField(_("what they would consider fair"), max_length=500, blank=True)
+    # The four times (DESIGN.md §2.2).
+    needs_by = models.DateTimeField(_("needs it resolved by"), null=True, blank=True)
+    expected_by = models.DateTimeField(_("expects it by"), null=True, blank=True)
+    promised_by = models.DateTimeField(_("promised by"), null=True, blank=True)
+    satisfied_at = models.DateTimeField(_("satisfied at"), null=True, blank=True)
+    # The SLA clock. Deadlines move later by the time spent waiting on the customer.
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    first_response_due = models.DateTimeField(_("first response due"), null=True)
+    next_update_due = models.DateTimeField(_("next customer update due"), null=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True)
+    paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    paused_minutes = models.PositiveIntegerField(_("business minutes paused"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    root_cause = models.ForeignKey(
+        RootCause,
+        verbose_name=_("root cause"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    corrective_note = models.TextField(_("corrective action"), blank=True)
+    is_repeat = models.BooleanField(
+        _("repeat complaint"),
+        default=False,
+        help_text=_("The customer complained within the previous 90 days."),
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome_satisfied = models.BooleanField(_("satisfied with the outcome"), null=True)
+    handling_rating = models.PositiveSmallIntegerField(
+        _("rating of the handling"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    # Claimed by the SLA sweep so that each notice goes out once (complaints/sweeps.py). The
+    # update marks are cleared whenever the customer is updated: each interval is its own.
+    first_response_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_response_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    update_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    update_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set once the intake's background work ran; the deadline sweep catches up on any left
+    # behind while the broker was down.
+    intake_done_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped on every change; a form carrying an older number was based on stale data.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=[
+            "first_response_notified_at",
+            "first_response_escalated_at",
+            "update_notified_at",
+            "update_escalated_at",
+            "resolution_notified_at",
+            "resolution_escalated_at",
+        ]
+    )
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        permissions = [
+            ("manage_any_complaint", _("Can act on anyone's complaints")),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-received_at"], name="complaint_customer_idx"),
+            models.Index(fields=["status", "owner"], name="complaint_status_owner_idx"),
+            # Serves the SLA sweep and the "breaching" filter: complaints still being worked on.
+            models.Index(
+                fields=["resolution_due"],
+                condition=~Q(status__in=["resolved", "closed"]),
+                name="complaint_active_due_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(asked_amount__isnull=True) | Q(asked_amount__gte=0),
+                name="complaint_asked_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(handling_rating__isnull=True)
+                | Q(handling_rating__gte=1, handling_rating__lte=5),
+                name="complaint_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or _("New complaint")
+
+    def get_absolute_url(self):
+        return reverse("complaints:detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status not in {self.Status.RESOLVED, self.Status.CLOSED}
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def check_can(self, step: str) -> str:
+        """Return the status the step leads to, or raise IllegalTransition."""
+        allowed_from, target = TRANSITIONS[step]
+        if self.status not in allowed_from:
+            raise IllegalTransition(
+                _("A complaint that is %(status)s cannot be %(step)s.")
+                % {"status": self.get_status_display().lower(), "step": STEP_NAMES[step]}
+            )
+        return target
+
+    def can(self, step: str) -> bool:
+        return self.status in TRANSITIONS[step][0]
+
+    def deadlines(self) -> list[tuple[str, object]]:
+        """Return the SLA deadlines still ahead, as (name, due time), earliest first."""
+        if not self.is_active:
+            return []
+        named = []
+        if self.acknowledged_at is None and self.first_response_due:
+            named.append((_("First response"), self.first_response_due))
+        if self.next_update_due:
+            named.append((_("Customer update"), self.next_update_due))
+        if self.resolution_due:
+            named.append((_("Resolution"), self.resolution_due))
+        return sorted(named, key=lambda pair: pair[1])
+
+
+_S = Complaint.Status
+# step: (statuses it may start from, status it leads to). The rest of the flow, DESIGN.md §4.
+TRANSITIONS = {
+    "acknowledge": ({_S.NEW}, _S.ACKNOWLEDGED),
+    "investigate": ({_S.ACKNOWLEDGED, _S.WAITING_ON_CUSTOMER}, _S.INVESTIGATING),
+    "wait_on_customer": ({_S.ACKNOWLEDGED, _S.INVESTIGATING}, _S.WAITING_ON_CUSTOMER),
+    "propose_remedy": ({_S.NEW, _S.ACKNOWLEDGED, _S.INVESTIGATING}, _S.INVESTIGATING),
+    "await_approval": ({_S.NEW, _S.ACKNOWLEDGED, _S.INVESTIGATING}, _S.AWAITING_APPROVAL),
+    "decide_remedy": ({_S.AWAITING_APPROVAL}, _S.INVESTIGATING),
+    "deliver_remedy": ({_S.ACKNOWLEDGED, _S.INVESTIGATING}, _S.INVESTIGATING),
+    "resolve": ({_S.ACKNOWLEDGED, _S.INVESTIGATING}, _S.RESOLVED),
+    "close": ({_S.RESOLVED}, _S.CLOSED),
+    "reopen": ({_S.RESOLVED, _S.CLOSED}, _S.INVESTIGATING),
+}
+STEP_NAMES = {
+    "acknowledge": _("acknowledged"),
+    "investigate": _("moved to investigating"),
+    "wait_on_customer": _("put on hold for the customer"),
+    "propose_remedy": _("offered a remedy"),
+    "await_approval": _("sent for approval"),
+    "decide_remedy": _("decided on"),
+    "deliver_remedy": _("given its remedy"),
+    "resolve": _("resolved"),
+    "close": _("closed"),
+    "reopen": _("reopened"),
+}
+
+
+class ComplaintUpdate(models.Model):
+    """One line of a complaint's timeline."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        STATUS = "status", _("Status change")
+        CUSTOMER_UPDATE = "customer_update", _("Customer updated")
+        REASSIGNMENT = "reassignment", _("Reassignment")
+        REMEDY = "remedy", _("Remedy")
+        PROMISE = "promise", _("Promised time")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    text = models.TextField(_("text"), blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel, blank=True)
+    from_status = models.CharField(max_length=20, choices=Complaint.Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Complaint.Status, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint update")
+        verbose_name_plural = _("complaint updates")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["complaint", "-created_at"], name="update_complaint_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:50]}"
+
+
+class RemedyQuerySet(models.QuerySet):
+    def awaiting_approval(self):
+        """Keep proposed remedies above their proposer's authority, still undecided."""
+        return self.filter(decision=Remedy.Decision.PROPOSED)
+
+
+class Remedy(models.Model):
+    class Decision(models.TextChoices):
+        PROPOSED = "proposed", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        DELIVERED = "delivered", _("Delivered")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField(_("remedy"), max_length=20, choices=RemedyKind)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_REMEDY_AMOUNT)],
+    )
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision, default=Decision.PROPOSED
+    )
+    auto_approved = models.BooleanField(_("approved within authority"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    objects = RemedyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("remedy")
+        verbose_name_plural = _("remedies")
+        ordering = ["-proposed_at"]
+        indexes = [
+            # Serves the approval queue.
+            models.Index(
+                fields=["proposed_at"],
+                condition=Q(decision="proposed"),
+                name="remedy_awaiting_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="remedy_amount_positive",
+            ),
+        ]
+
+    def __str__(self):
+        if self.amount is not None:
+            return f"{self.get_kind_display()} {self.amount}"
+        return str(self.get_kind_display())
+
+
+class ComplaintHandoff(models.Model):
+    """A complaint offered to a new owner; the sender stays owner until the receiver accepts."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="handoffs")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaint_handoffs"
+    )
+    note = models.TextField(_("note for the receiver"))
+    created_at = models.DateTimeField(_("offered"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint handoff")
+        verbose_name_plural = _("complaint handoffs")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open offer at a time keeps "who owns this?" unambiguous.
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                name="handoff_one_pending_per_complaint",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.complaint} → {self.to_user}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None

@@ -1,8 +1,27 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from complaints import action_views, views
 
 app_name = "complaints"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="complaints/complaint_list.html"), name="list"),
+    path("", views.complaint_list, name="list"),
+    path("new/", views.complaint_create, name="create"),
+    path("approvals/", views.approval_queue, name="approvals"),
+    path("<int:pk>/", views.complaint_detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", action_views.complaint_action, name="action"),
+    path("remedies/<int:pk>/decide/", action_views.remedy_decide, name="remedy_decide"),
+    path("remedies/<int:pk>/deliver/", action_views.remedy_deliver, name="remedy_deliver"),
+    path(
+        "handoffs/<int:pk>/accept/",
+        action_views.handoff_answer,
+        {"answer": "accept"},
+        name="handoff_accept",
+    ),
+    path(
+        "handoffs/<int:pk>/decline/",
+        action_views.handoff_answer,
+        {"answer": "decline"},
+        name="handoff_decline",
+    ),
 ]

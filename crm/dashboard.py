@@ -4,9 +4,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Complaint
+from complaints.views import awaiting_approval_by, handoffs_for
 from customers.filters import today_bounds
 from customers.models import FollowUp
 
@@ -49,7 +52,40 @@ def follow_up_sections(user, now) -> list[Section]:
     ]
 
 
-SECTION_BUILDERS: list[Callable] = [follow_up_sections]
+def complaint_sections(user, now) -> list[Section]:
+    owned = list(
+        Complaint.objects.active()
+        .owned_by(user)
+        .with_related()
+        .with_next_deadline()
+        .order_by(F("next_deadline").asc(nulls_last=True))[:50]
+    )
+    return [
+        Section(
+            "complaints",
+            _("Complaints you own"),
+            owned,
+            "complaints/_complaint_item.html",
+            _("No open complaints are yours."),
+        ),
+        Section(
+            "approvals",
+            _("Awaiting your approval"),
+            awaiting_approval_by(user),
+            "complaints/_remedy_decision.html",
+            _("Nothing waits for your decision."),
+        ),
+        Section(
+            "complaint_handoffs",
+            _("Complaints offered to you"),
+            handoffs_for(user),
+            "complaints/_handoff_offer.html",
+            _("Nobody is handing you a complaint."),
+        ),
+    ]
+
+
+SECTION_BUILDERS: list[Callable] = [follow_up_sections, complaint_sections]
 
 
 def sections_for(user) -> list[Section]:

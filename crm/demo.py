@@ -11,6 +11,7 @@ from django.db import transaction
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+from complaints.demo import seed_demo_complaints
 from crm import roles
 from customers.demo import seed_demo_customers
 
@@ -63,10 +64,13 @@ def seed_demo_people() -> list[tuple[DemoPerson, "User"]]:
 @dataclass(frozen=True)
 class DemoBusiness:
     customers: int  # created by this run; 0 when the demo business existed already
+    complaints: int = 0  # likewise
 
 
 @transaction.atomic
 def seed_demo_business(seeded_people: list[tuple[DemoPerson, "User"]]) -> DemoBusiness:
     """Create the demo business's data once, worked on by the demo people."""
     staff = {person.username: user for person, user in seeded_people}
-    return DemoBusiness(customers=seed_demo_customers(staff=staff))
+    customers = seed_demo_customers(staff=staff)
+    # On their own test of "done already": a business seeded before complaints existed gets them.
+    return DemoBusiness(customers=customers, complaints=seed_demo_complaints(staff=staff))

@@ -32,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.delete_followup",
         "customers.manage_any_followup",
         "complaints.change_*",
+        "complaints.manage_any_complaint",
         "onboarding.change_*",
         "auth.view_user",
     ],

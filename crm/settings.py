@@ -178,9 +178,14 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Service targets. A callback is due within this many business minutes of the request.
 CALLBACK_RESPONSE_MINUTES = env_int("CALLBACK_RESPONSE_MINUTES", 60, minimum=1)
+# A resolved complaint gets a check-in with the customer this many days later.
+COMPLAINT_CHECK_IN_DAYS = env_int("COMPLAINT_CHECK_IN_DAYS", 14, minimum=1)
 # An overdue follow-up is escalated to supervisors this many business minutes after its owner
 # was reminded.
 FOLLOW_UP_ESCALATION_MINUTES = env_int("FOLLOW_UP_ESCALATION_MINUTES", 120, minimum=1)
+# A complaint past an SLA deadline is escalated to supervisors this many business minutes after
+# its owner was told.
+COMPLAINT_ESCALATION_MINUTES = env_int("COMPLAINT_ESCALATION_MINUTES", 60, minimum=1)
 # Without business hours (open around the clock) the working day starts at this hour: the daily
 # digest goes out then, and keep-in-touch calls are planned from then.
 DAY_START_HOUR = env_int("DAY_START_HOUR", 8)

@@ -34,13 +34,24 @@ class HealthFact:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class CustomerAction:
+    """A button on a customer's page that leads into another app, e.g. "Log a complaint"."""
+
+    label: str
+    url: str
+    style: str = "outline-primary"  # Bootstrap button variant
+
+
 TimelineProvider = Callable[["object", int], Iterable[TimelineEntry]]
 HealthProvider = Callable[["object"], Iterable[HealthFact]]
 OpenWorkProvider = Callable[[], Q]
+ActionProvider = Callable[["object", "object"], Iterable[CustomerAction]]
 
 timeline_providers: list[TimelineProvider] = []
 health_providers: list[HealthProvider] = []
 open_work_providers: list[OpenWorkProvider] = []
+action_providers: list[ActionProvider] = []
 
 
 def register_timeline(provider: TimelineProvider) -> TimelineProvider:
@@ -62,6 +73,18 @@ def register_open_work(provider: OpenWorkProvider) -> OpenWorkProvider:
     if provider not in open_work_providers:
         open_work_providers.append(provider)
     return provider
+
+
+def register_action(provider: ActionProvider) -> ActionProvider:
+    """Add a provider called as provider(customer, user) for buttons on the customer's page."""
+    if provider not in action_providers:
+        action_providers.append(provider)
+    return provider
+
+
+def actions_for(customer, user) -> list[CustomerAction]:
+    """Return the buttons other apps offer on the customer's page for this user."""
+    return [action for provider in action_providers for action in provider(customer, user)]
 
 
 def timeline_for(customer, limit: int = 300) -> list[TimelineEntry]:

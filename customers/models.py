@@ -313,8 +313,9 @@ class FollowUpQuerySet(models.QuerySet):
         return self.open().filter(due_at__gte=start, due_at__lt=end)
 
     def with_related(self):
-        """Join what lists of commitments show: the customer and the owner."""
-        return self.select_related("customer", "owner")
+        """Join what lists of commitments show: the customer, the owner and the source."""
+        # The source is fetched in one query per kind of source (complaint, interaction, …).
+        return self.select_related("customer", "owner").prefetch_related("source")
 
 
 class FollowUp(models.Model):
@@ -427,6 +428,11 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_completed_at_source(self) -> bool:
+        """An after-resolution check-in is recorded on its complaint, which it closes or reopens."""
+        return self.kind == self.Kind.AFTER_RESOLUTION and self.source_id is not None
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and self.due_at < (now or timezone.now())

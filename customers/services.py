@@ -212,6 +212,8 @@ def complete_follow_up(
     follow_up = _locked_open(
         follow_up, actor=actor, refusal=_("This follow-up is not yours to complete.")
     )
+    if follow_up.is_completed_at_source:
+        raise FollowUpError(_("Record this check-in on its complaint: it closes or reopens it."))
     now = timezone.now()
     follow_up.status = FollowUp.Status.DONE
     follow_up.completed_at = now

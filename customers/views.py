@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from customers import services
-from customers.extensions import health_for, timeline_for
+from customers.extensions import actions_for, health_for, timeline_for
 from customers.filters import CustomerFilter
 from customers.forms import CustomerForm, FollowUpForm, InteractionForm
 from customers.models import Customer
@@ -107,6 +107,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "customer": customer,
             "contacts": list(customer.contacts.all()),
+            "actions": actions_for(customer, request.user),
             "health": health_for(customer),
             "timeline": timeline_for(customer, TIMELINE_LIMIT),
         },

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -75,3 +76,50 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     kind = "callback"
     subject = factory.Faker("sentence", nb_words=4)
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=2))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Category"
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    parent = None
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    """A new complaint, not yet acknowledged, whose SLA deadlines all lie ahead."""
+
+    class Meta:
+        model = "complaints.Complaint"
+
+    reference = factory.Sequence(lambda n: f"C-{n:06d}")
+    customer = factory.SubFactory(CustomerFactory)
+    logged_by = factory.SubFactory(UserFactory)
+    owner = factory.SelfAttribute("logged_by")
+    channel = "phone"
+    customer_words = factory.Faker("sentence", nb_words=10)
+    severity = "normal"
+    received_at = factory.LazyFunction(timezone.now)
+    first_response_due = factory.LazyAttribute(lambda c: c.received_at + timedelta(hours=1))
+    next_update_due = factory.LazyAttribute(lambda c: c.received_at + timedelta(hours=8))
+    resolution_due = factory.LazyAttribute(lambda c: c.received_at + timedelta(days=5))
+
+
+class RemedyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Remedy"
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    kind = "refund"
+    amount = Decimal("20")
+    proposed_by = factory.SubFactory(UserFactory)
+
+
+class ComplaintUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.ComplaintUpdate"
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    kind = "note"
+    author = factory.SubFactory(UserFactory)
+    text = factory.Faker("sentence", nb_words=8)

@@ -191,6 +191,6 @@ def test_my_day_runs_a_constant_number_of_queries(
         customer=factory.Iterator(customers),
         due_at=timezone.now() + timedelta(minutes=1),
     )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         response = staff_client.get("/")
     assert len(response.context["sections"][0].items) == 50

@@ -1,0 +1,210 @@
+"""The actions on a complaint: each a POST that validates a form and calls one service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from complaints import services
+from complaints.authority import authority_of
+from complaints.detail import ACTION_FORMS, detail_context
+from complaints.models import Complaint, ComplaintHandoff, IllegalTransition, Remedy
+
+REFUSALS = (services.ComplaintError, IllegalTransition)
+
+
+def _run(actor, complaint, action: str, data: dict, version):
+    """Call the service behind an action with the form's cleaned data."""
+    common = {"actor": actor, "complaint": complaint}
+    match action:
+        case "acknowledge":
+            return services.acknowledge(**common, note=data["note"], expected_version=version)
+        case "investigate":
+            return services.start_investigating(**common, expected_version=version)
+        case "wait":
+            return services.wait_on_customer(
+                **common, reason=data["reason"], expected_version=version
+            )
+        case "customer_update":
+            return services.record_customer_update(
+                **common, channel=data["channel"], text=data["text"], expected_version=version
+            )
+        case "promise":
+            return services.set_promised_time(
+                **common,
+                promised_by=data["promised_by"],
+                reason=data["reason"],
+                expected_version=version,
+            )
+        case "note":
+            return services.add_note(**common, text=data["text"])
+        case "remedy":
+            return services.propose_remedy(
+                **common,
+                kind=data["kind"],
+                amount=data["amount"],
+                description=data["description"],
+                expected_version=version,
+            )
+        case "resolve":
+            return services.resolve(
+                **common, note=data["note"], no_remedy=data["no_remedy"], expected_version=version
+            )
+        case "check_in":
+            return services.record_check_in(
+                **common,
+                satisfied=data["satisfied"],
+                rating=data["rating"],
+                note=data["note"],
+                root_cause=data["root_cause"],
+                corrective_note=data["corrective_note"],
+                expected_version=version,
+            )
+        case "close":
+            return services.close(
+                **common,
+                root_cause=data["root_cause"],
+                corrective_note=data["corrective_note"],
+                expected_version=version,
+            )
+        case "reopen":
+            return services.reopen(**common, reason=data["reason"], expected_version=version)
+        case "handoff":
+            return services.offer_handoff(
+                **common, to_user=data["to_user"], note=data["note"], expected_version=version
+            )
+    raise Http404
+
+
+DONE_MESSAGES = {
+    "acknowledge": gettext_lazy("Acknowledged: the first response is recorded."),
+    "investigate": gettext_lazy("Investigating."),
+    "wait": gettext_lazy("Waiting on the customer; the SLA clock is paused."),
+    "customer_update": gettext_lazy("Customer update recorded; the update clock starts again."),
+    "promise": gettext_lazy("Promised time recorded."),
+    "note": gettext_lazy("Note added."),
+    "resolve": gettext_lazy("Resolved. A check-in with the customer is scheduled."),
+    "check_in": gettext_lazy("Check-in recorded."),
+    "close": gettext_lazy("Closed."),
+    "reopen": gettext_lazy("Reopened."),
+    "handoff": gettext_lazy("Offered. You stay the owner until they accept."),
+}
+
+
+def _complaint(pk: int) -> Complaint:
+    return get_object_or_404(
+        Complaint.objects.select_related(
+            "customer", "owner", "logged_by", "category__parent", "root_cause", "contact"
+        ),
+        pk=pk,
+    )
+
+
+def _show(request, complaint, status=400, **bound) -> HttpResponse:
+    """Draw the complaint page again with a bound form, so nothing typed is lost."""
+    context = detail_context(request, _complaint(complaint.pk), **bound)
+    return render(request, "complaints/complaint_detail.html", context, status=status)
+
+
+@require_POST
+def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTION_FORMS:
+        raise Http404
+    complaint = _complaint(pk)
+    form_class = ACTION_FORMS[action][0]
+    form = form_class(request.POST, prefix=action) if form_class else None
+    if form is not None and not form.is_valid():
+        return _show(request, complaint, **{action: form})
+    version = _version(request)
+    data = form.cleaned_data if form is not None else {}
+    if action == "remedy" and "preview" in request.POST:
+        within = authority_of(request.user).covers(data["kind"], data["amount"])
+        return _show(request, complaint, status=200, remedy=form, remedy_preview=within)
+    try:
+        result = _run(request.user, complaint, action, data, version)
+    except REFUSALS as error:
+        if form is None:
+            messages.error(request, str(error))
+            return redirect(complaint)
+        form.add_error(None, str(error))
+        return _show(request, complaint, **{action: form})
+    if action == "remedy":
+        messages.success(request, _remedy_message(result))
+    else:
+        messages.success(request, DONE_MESSAGES[action])
+    return redirect(complaint)
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _remedy_message(remedy: Remedy) -> str:
+    if remedy.auto_approved:
+        return _("%(remedy)s approved within your authority: deliver it, then resolve.") % {
+            "remedy": remedy
+        }
+    return _("%(remedy)s is above your authority: it waits for approval.") % {"remedy": remedy}
+
+
+@require_POST
+def remedy_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    from complaints.forms import DecisionForm
+
+    remedy = get_object_or_404(Remedy.objects.select_related("complaint"), pk=pk)
+    form = DecisionForm(request.POST, prefix=f"decide-{remedy.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect(remedy.complaint)
+    try:
+        services.decide_remedy(
+            actor=request.user,
+            remedy=remedy,
+            approve=form.cleaned_data["approve"],
+            note=form.cleaned_data["note"],
+        )
+    except services.ComplaintError as error:
+        messages.error(request, str(error))
+    else:
+        verdict = _("approved") if form.cleaned_data["approve"] else _("rejected")
+        messages.success(request, _("Remedy %(verdict)s.") % {"verdict": verdict})
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(remedy.complaint)
+
+
+@require_POST
+def remedy_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    remedy = get_object_or_404(Remedy.objects.select_related("complaint"), pk=pk)
+    try:
+        services.deliver_remedy(actor=request.user, remedy=remedy)
+    except REFUSALS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Delivered. Resolve the complaint when the customer has it."))
+    return redirect(remedy.complaint)
+
+
+@require_POST
+def handoff_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    handoff = get_object_or_404(ComplaintHandoff.objects.select_related("complaint"), pk=pk)
+    if handoff.to_user_id != request.user.pk:
+        raise PermissionDenied(_("This handoff is addressed to someone else."))
+    try:
+        if answer == "accept":
+            services.accept_handoff(actor=request.user, handoff=handoff)
+            messages.success(request, _("The complaint is yours now."))
+        else:
+            services.decline_handoff(
+                actor=request.user, handoff=handoff, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Declined; it stays with the sender."))
+    except services.ComplaintError as error:
+        messages.error(request, str(error))
+    return redirect(handoff.complaint)

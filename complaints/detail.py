@@ -1,0 +1,110 @@
+"""What the complaint page shows, and which action forms it offers in the current status."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import forms
+from complaints.authority import authority_of
+from complaints.models import Complaint, ComplaintHandoff, Remedy, RemedyKind
+from complaints.services import may_act_on
+
+UPDATES_SHOWN = 200
+
+# action name: (form class or None, the status-flow step it needs or None for any active status)
+ACTION_FORMS = {
+    "acknowledge": (forms.OptionalNoteForm, "acknowledge"),
+    "investigate": (None, "investigate"),
+    "wait": (forms.ReasonForm, "wait_on_customer"),
+    "customer_update": (forms.CustomerUpdateForm, None),
+    "promise": (forms.PromiseForm, None),
+    "note": (forms.NoteForm, None),
+    "remedy": (forms.RemedyForm, "propose_remedy"),
+    "resolve": (forms.ResolveForm, "resolve"),
+    "check_in": (forms.CheckInForm, "close"),
+    "close": (forms.CloseForm, "close"),
+    "reopen": (forms.ReasonForm, "reopen"),
+    "handoff": (forms.HandoffForm, None),
+}
+
+
+def available_actions(user, complaint: Complaint) -> list[str]:
+    """Return the actions the user may take on the complaint in its current status."""
+    if not may_act_on(user, complaint):
+        return ["note"] if user.has_perm("complaints.add_complaintupdate") else []
+    actions = []
+    for name, (_form_class, step) in ACTION_FORMS.items():
+        if step is None and not complaint.is_active and name != "note":
+            continue
+        if step is not None and not complaint.can(step):
+            continue
+        actions.append(name)
+    return actions
+
+
+def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
+    """Build the complaint page's context; bound_forms replace blank ones (to show errors)."""
+    user = request.user
+    authority = authority_of(user)
+    actions = available_actions(user, complaint)
+    action_forms = {}
+    for name in actions:
+        form_class = ACTION_FORMS[name][0]
+        if name in bound_forms:
+            action_forms[name] = bound_forms[name]
+        elif form_class is not None:
+            action_forms[name] = form_class(prefix=name, initial=_initial(name, complaint))
+        else:
+            action_forms[name] = None
+    remedies = list(
+        complaint.remedies.select_related("proposed_by", "decided_by").order_by("-proposed_at")
+    )
+    pending_handoff = (
+        ComplaintHandoff.objects.filter(complaint=complaint, accepted_at=None, declined_at=None)
+        .select_related("from_user", "to_user")
+        .first()
+    )
+    return {
+        "complaint": complaint,
+        "now": timezone.now(),
+        "four_times": [
+            (_("Needs it by"), complaint.needs_by),
+            (_("Expects it by"), complaint.expected_by),
+            (_("Promised by"), complaint.promised_by),
+            (_("Satisfied at"), complaint.satisfied_at),
+        ],
+        "deadlines": complaint.deadlines(),
+        "updates": list(
+            complaint.updates.select_related("author").order_by("-created_at", "-pk")[
+                :UPDATES_SHOWN
+            ]
+        ),
+        "remedies": remedies,
+        "decidable": [
+            remedy
+            for remedy in remedies
+            if remedy.decision == Remedy.Decision.PROPOSED
+            and remedy.proposed_by_id != user.pk
+            and authority.covers(remedy.kind, remedy.amount)
+        ],
+        "deliverable": [
+            remedy for remedy in remedies if remedy.decision == Remedy.Decision.APPROVED
+        ]
+        if may_act_on(user, complaint)
+        else [],
+        "pending_handoff": pending_handoff,
+        "handoff_is_mine": pending_handoff is not None and pending_handoff.to_user_id == user.pk,
+        "action_forms": action_forms,
+        "authority_rows": [
+            (label, authority.limit_for(kind), kind in authority.limits)
+            for kind, label in RemedyKind.choices
+        ],
+        "remedy_preview": bound_forms.get("remedy_preview"),
+    }
+
+
+def _initial(name: str, complaint: Complaint) -> dict:
+    if name == "customer_update":
+        return {"channel": complaint.channel}
+    if name == "check_in" or name == "close":
+        return {"root_cause": complaint.root_cause, "corrective_note": complaint.corrective_note}
+    return {}

@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from complaints import services
+from complaints.authority import authority_of
+from complaints.detail import detail_context
+from complaints.filters import ComplaintFilter
+from complaints.forms import LogComplaintForm
+from complaints.models import Complaint, ComplaintHandoff, Remedy
+from customers.models import Customer
+
+PAGE_SIZE = 50
+
+
+@permission_required("complaints.view_complaint", raise_exception=True)
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    complaints = Complaint.objects.with_related().with_next_deadline()
+    filterset = ComplaintFilter(request.GET or None, queryset=complaints)
+    ordered = filterset.qs
+    if not request.GET.get("order"):
+        # Nearest deadline first; finished complaints (no deadline ahead) last.
+        ordered = ordered.order_by(F("next_deadline").asc(nulls_last=True), "-received_at")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query_string": params.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@permission_required("complaints.add_complaint", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    customer = None
+    if customer_id := request.GET.get("customer", "").strip():
+        if customer_id.isdigit():
+            customer = Customer.objects.filter(pk=customer_id).first()
+        initial["customer"] = customer
+    form = LogComplaintForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        complaint = services.log_complaint(
+            actor=request.user,
+            customer=data["customer"],
+            new_customer=None if data["customer"] else _new_customer(request, data),
+            channel=data["channel"],
+            customer_words=data["customer_words"],
+            what_we_heard=data["what_we_heard"],
+            heard_confirmed=data["heard_confirmed"],
+            category=data["category"],
+            severity=data["severity"],
+            asked_remedy_kind=data["asked_remedy_kind"],
+            asked_amount=data["asked_amount"],
+            asked_words=data["asked_words"],
+            needs_by=data["needs_by"],
+        )
+        messages.success(
+            request,
+            _("Complaint %(reference)s logged; it is yours until the customer is satisfied.")
+            % {"reference": complaint.reference},
+        )
+        return redirect(complaint)
+    if request.method == "POST":
+        customer = form.cleaned_data.get("customer") if hasattr(form, "cleaned_data") else None
+    return render(
+        request,
+        "complaints/complaint_form.html",
+        {"form": form, "customer": customer or initial.get("customer")},
+    )
+
+
+def _new_customer(request, data) -> Customer:
+    """The minimal customer typed into the complaint form, not saved yet."""
+    return Customer(
+        name=data["new_customer_name"],
+        phone=data["new_customer_phone"],
+        email=data["new_customer_email"],
+        status=Customer.Status.ACTIVE,
+        account_owner=request.user,
+    )
+
+
+@permission_required("complaints.view_complaint", raise_exception=True)
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(
+        Complaint.objects.select_related(
+            "customer", "owner", "logged_by", "category__parent", "root_cause", "contact"
+        ),
+        pk=pk,
+    )
+    return render(request, "complaints/complaint_detail.html", detail_context(request, complaint))
+
+
+@permission_required("complaints.view_complaint", raise_exception=True)
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """Remedies above their proposer's authority that the signed-in person may decide."""
+    return render(
+        request,
+        "complaints/approval_queue.html",
+        {"remedies": awaiting_approval_by(request.user), "handoffs": handoffs_for(request.user)},
+    )
+
+
+def awaiting_approval_by(user) -> list[Remedy]:
+    """Return the remedies waiting for a decision the user's authority covers."""
+    authority = authority_of(user)
+    return list(
+        Remedy.objects.awaiting_approval()
+        .filter(authority.approvable_condition())
+        .exclude(proposed_by=user)
+        .select_related("complaint__customer", "proposed_by")
+        .order_by("proposed_at")
+    )
+
+
+def handoffs_for(user) -> list[ComplaintHandoff]:
+    """Return the complaints offered to the user and not answered yet."""
+    return list(
+        ComplaintHandoff.objects.filter(to_user=user, accepted_at=None, declined_at=None)
+        .select_related("complaint__customer", "from_user")
+        .order_by("created_at")
+    )
