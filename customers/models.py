@@ -431,7 +431,7 @@ class FollowUp(models.Model):
 
     @property
     def is_completed_at_source(self) -> bool:
-        """An after-resolution check-in is recorded on its complaint, which it closes or reopens."""
+        """Tell whether it is an after-resolution check-in, recorded on its complaint."""
         return self.kind == self.Kind.AFTER_RESOLUTION and self.source_id is not None
 
     def is_overdue(self, now=None) -> bool:
