@@ -104,9 +104,10 @@ def _complaint(pk: int) -> Complaint:
     )
 
 
-def _show(request, complaint, status=400, **bound) -> HttpResponse:
+def _show(request, complaint, status=400, error="", **bound) -> HttpResponse:
     """Draw the complaint page again with a bound form, so nothing typed is lost."""
     context = detail_context(request, _complaint(complaint.pk), **bound)
+    context["action_error"] = error
     return render(request, "complaints/complaint_detail.html", context, status=status)
 
 
@@ -127,11 +128,9 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     try:
         result = _run(request.user, complaint, action, data, version)
     except REFUSALS as error:
-        if form is None:
-            messages.error(request, str(error))
-            return redirect(complaint)
-        form.add_error(None, str(error))
-        return _show(request, complaint, **{action: form})
+        if form is not None:
+            form.add_error(None, str(error))
+        return _show(request, complaint, error=str(error), **({action: form} if form else {}))
     if action == "remedy":
         messages.success(request, _remedy_message(result))
     else:

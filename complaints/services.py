@@ -564,8 +564,8 @@ def close(
 ) -> Complaint:
     """Close a resolved complaint the customer is satisfied with, naming its root cause."""
     complaint = _locked(complaint, actor=actor, expected_version=expected_version)
-    _check_closure(root_cause, corrective_note)
     complaint.check_can("close")
+    _check_closure(root_cause, corrective_note)
     _complete_check_ins(complaint, actor=actor, outcome=_("Closed: the customer is satisfied."))
     _close(complaint, actor=actor, root_cause=root_cause, corrective_note=corrective_note)
     complaint.save()

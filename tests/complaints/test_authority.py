@@ -1,0 +1,380 @@
+"""Resolution authority: who may grant which remedy alone, and who approves the rest.
+
+The default limits come from complaints' data migration: front-line staff may refund up to 50
+and give store credit up to 100 (nothing for the other money kinds); supervisors 500 for every
+money kind; owners unlimited. An apology or "other" without an amount is within anyone's.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from complaints import services
+from complaints.authority import Authority, approvers_for, authority_of
+from complaints.models import AuthorityLimit, Complaint, ComplaintUpdate, Remedy
+from complaints.services import ComplaintError
+from crm import roles
+from tests.factories import ComplaintFactory, RemedyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STATUS = Complaint.Status
+
+
+@pytest.fixture
+def eager_celery(settings):
+    # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def sent(eager_celery, django_capture_on_commit_callbacks):
+    """Run a service and the notifications it enqueues on commit; return what it returned."""
+
+    def run(service, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run
+
+
+def investigating(owner) -> Complaint:
+    return ComplaintFactory(owner=owner, logged_by=owner, status=STATUS.INVESTIGATING)
+
+
+def propose(actor, kind="refund", amount="0", complaint=None) -> Remedy:
+    return services.propose_remedy(
+        actor=actor,
+        complaint=complaint or investigating(actor),
+        kind=kind,
+        amount=Decimal(amount) if amount is not None else None,
+    )
+
+
+def recipients(mailoutbox) -> list[str]:
+    return sorted(address for message in mailoutbox for address in message.to)
+
+
+# --- Within, above and at the limit -------------------------------------------------------------
+
+
+def test_a_refund_within_the_staff_limit_is_approved_on_the_spot(staff, mailoutbox):
+    complaint = investigating(staff)
+
+    remedy = propose(staff, "refund", "30", complaint)
+
+    remedy.refresh_from_db()
+    complaint.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.APPROVED
+    assert remedy.auto_approved is True
+    assert remedy.decided_by == staff
+    assert remedy.decided_at is not None
+    assert complaint.status == STATUS.INVESTIGATING
+    assert mailoutbox == []
+
+
+def test_a_remedy_within_authority_on_an_acknowledged_complaint_starts_the_investigation(staff):
+    complaint = ComplaintFactory(owner=staff, logged_by=staff, status=STATUS.ACKNOWLEDGED)
+
+    propose(staff, "store_credit", "100", complaint)
+
+    complaint.refresh_from_db()
+    assert complaint.status == STATUS.INVESTIGATING
+    assert complaint.updates.filter(
+        kind=ComplaintUpdate.Kind.STATUS,
+        from_status=STATUS.ACKNOWLEDGED,
+        to_status="investigating",
+    ).exists()
+
+
+def test_a_refund_above_the_staff_limit_waits_for_approval_and_tells_the_approvers(
+    staff, other_staff, supervisor, owner, sent, mailoutbox
+):
+    complaint = investigating(staff)
+
+    remedy = sent(
+        services.propose_remedy,
+        actor=staff,
+        complaint=complaint,
+        kind="refund",
+        amount=Decimal(80),
+    )
+
+    remedy.refresh_from_db()
+    complaint.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.PROPOSED
+    assert remedy.auto_approved is False
+    assert remedy.decided_by is None
+    assert complaint.status == STATUS.AWAITING_APPROVAL
+    # Those whose authority covers 80: not the proposer, not a colleague limited to 50.
+    assert recipients(mailoutbox) == sorted([supervisor.email, owner.email])
+    assert all("Approval needed" in message.subject for message in mailoutbox)
+
+
+def test_a_refund_exactly_at_the_limit_is_within_authority(staff):
+    remedy = propose(staff, "refund", "50.00")
+
+    remedy.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.APPROVED
+    assert remedy.auto_approved is True
+
+
+def test_a_refund_one_penny_above_the_limit_needs_approval(staff):
+    remedy = propose(staff, "refund", "50.01")
+
+    remedy.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.PROPOSED
+    assert remedy.complaint.status == STATUS.AWAITING_APPROVAL
+
+
+# --- Whose limit applies ---------------------------------------------------------------------------
+
+
+def test_a_personal_limit_lower_than_the_group_limit_overrides_it(staff):
+    AuthorityLimit.objects.create(user=staff, remedy_kind="refund", max_amount=Decimal(10))
+
+    remedy = propose(staff, "refund", "30")
+
+    remedy.refresh_from_db()
+    assert authority_of(staff).limit_for("refund") == Decimal(10)
+    assert remedy.decision == Remedy.Decision.PROPOSED
+
+
+def test_a_personal_limit_higher_than_the_group_limit_overrides_it(staff):
+    AuthorityLimit.objects.create(user=staff, remedy_kind="refund", max_amount=Decimal(200))
+
+    remedy = propose(staff, "refund", "150")
+
+    remedy.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.APPROVED
+    assert remedy.auto_approved is True
+
+
+def test_a_personal_limit_overrides_even_an_unlimited_group(owner):
+    AuthorityLimit.objects.create(user=owner, remedy_kind="refund", max_amount=Decimal(10))
+
+    assert not authority_of(owner).covers("refund", Decimal(11))
+    # Other kinds keep the group's unlimited authority.
+    assert authority_of(owner).covers("gift", Decimal(1_000_000))
+
+
+def test_a_personal_limit_applies_to_its_kind_only(staff):
+    AuthorityLimit.objects.create(user=staff, remedy_kind="refund", max_amount=Decimal(10))
+
+    assert authority_of(staff).limit_for("store_credit") == Decimal(100)
+
+
+def test_someone_in_two_groups_has_the_higher_of_their_limits(db):
+    person = UserFactory(group=roles.FRONT_LINE_STAFF)
+    person.groups.add(*UserFactory(group=roles.SUPERVISORS).groups.all())
+
+    assert authority_of(person).limit_for("refund") == Decimal(500)
+    assert authority_of(person).limit_for("replacement") == Decimal(500)
+
+
+def test_an_unlimited_authority_grants_any_amount_alone(owner):
+    remedy = propose(owner, "refund", "999999.99")
+
+    remedy.refresh_from_db()
+    assert authority_of(owner).limit_for("refund") is None
+    assert remedy.decision == Remedy.Decision.APPROVED
+    assert remedy.auto_approved is True
+
+
+def test_a_supervisor_grants_up_to_500_of_any_money_kind(supervisor):
+    authority = authority_of(supervisor)
+
+    assert authority.covers("replacement", Decimal(500))
+    assert not authority.covers("replacement", Decimal("500.01"))
+
+
+def test_without_any_limit_row_any_money_remedy_needs_approval(staff):
+    # Front-line staff have no row for replacements.
+    remedy = propose(staff, "replacement", "5")
+
+    remedy.refresh_from_db()
+    assert authority_of(staff).limit_for("replacement") == Decimal(0)
+    assert remedy.decision == Remedy.Decision.PROPOSED
+
+
+def test_without_any_limit_row_an_apology_is_still_within_authority(db):
+    nobody = UserFactory()
+
+    assert authority_of(nobody).covers("apology", None)
+    assert not authority_of(nobody).covers("refund", Decimal("0.01"))
+
+
+def test_an_apology_is_approved_on_the_spot(staff):
+    remedy = propose(staff, "apology", None)
+
+    remedy.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.APPROVED
+    assert remedy.auto_approved is True
+
+
+def test_an_inactive_person_has_no_authority(supervisor):
+    supervisor.is_active = False
+    supervisor.save()
+
+    assert not authority_of(supervisor).covers("refund", Decimal(1))
+
+
+def test_the_approvable_condition_matches_exactly_the_remedies_covered(staff):
+    covered = [
+        RemedyFactory(kind="refund", amount=Decimal(50)),
+        RemedyFactory(kind="store_credit", amount=Decimal(100)),
+        RemedyFactory(kind="apology", amount=None),
+    ]
+    RemedyFactory(kind="refund", amount=Decimal("50.01"))
+    RemedyFactory(kind="replacement", amount=Decimal(5))
+
+    matched = Remedy.objects.filter(authority_of(staff).approvable_condition())
+
+    assert set(matched) == set(covered)
+
+
+def test_the_approvable_condition_of_no_authority_matches_nothing():
+    assert not Remedy.objects.filter(Authority({}).approvable_condition()).exists()
+
+
+# --- Approvers -------------------------------------------------------------------------------------
+
+
+def test_approvers_are_the_active_people_covering_the_remedy_but_not_its_proposer(
+    staff, other_staff, supervisor, owner
+):
+    retired = UserFactory(group=roles.SUPERVISORS, is_active=False)
+    limited = UserFactory(group=roles.SUPERVISORS)
+    AuthorityLimit.objects.create(user=limited, remedy_kind="refund", max_amount=Decimal(100))
+    remedy = RemedyFactory(kind="refund", amount=Decimal(300), proposed_by=supervisor)
+
+    approvers = approvers_for(remedy)
+
+    assert approvers == [owner]
+    assert retired not in approvers
+
+
+# --- Deciding --------------------------------------------------------------------------------------
+
+
+def awaiting(proposer, amount="80") -> Remedy:
+    """A complaint of the proposer's waiting for approval of a refund above their authority."""
+    remedy = propose(proposer, "refund", amount)
+    remedy.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.PROPOSED
+    return remedy
+
+
+def test_a_supervisor_approves_a_refund_above_staff_authority_and_the_proposer_is_told(
+    staff, supervisor, sent, mailoutbox
+):
+    remedy = awaiting(staff)
+
+    sent(services.decide_remedy, actor=supervisor, remedy=remedy, approve=True, note="Fair.")
+
+    remedy.refresh_from_db()
+    remedy.complaint.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.APPROVED
+    assert remedy.auto_approved is False
+    assert (remedy.decided_by, remedy.decision_note) == (supervisor, "Fair.")
+    assert remedy.decided_at is not None
+    assert remedy.complaint.status == STATUS.INVESTIGATING
+    assert recipients(mailoutbox) == [staff.email]
+    assert "approved" in mailoutbox[0].subject
+
+
+def test_a_rejection_returns_the_complaint_to_investigating_and_tells_the_proposer(
+    staff, supervisor, sent, mailoutbox
+):
+    remedy = awaiting(staff)
+
+    sent(
+        services.decide_remedy,
+        actor=supervisor,
+        remedy=remedy,
+        approve=False,
+        note="Offer store credit instead.",
+    )
+
+    remedy.refresh_from_db()
+    remedy.complaint.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.REJECTED
+    assert remedy.decided_by == supervisor
+    assert remedy.complaint.status == STATUS.INVESTIGATING
+    assert recipients(mailoutbox) == [staff.email]
+    assert "rejected" in mailoutbox[0].subject
+    assert "Offer store credit instead." in mailoutbox[0].body
+
+
+def test_nobody_approves_above_their_own_authority(staff, other_staff):
+    remedy = awaiting(staff)
+
+    with pytest.raises(PermissionDenied):
+        services.decide_remedy(actor=other_staff, remedy=remedy, approve=True)
+
+    remedy.refresh_from_db()
+    remedy.complaint.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.PROPOSED
+    assert remedy.decided_by is None
+    assert remedy.complaint.status == STATUS.AWAITING_APPROVAL
+
+
+def test_a_supervisor_cannot_approve_above_500_but_an_owner_can(staff, supervisor, owner):
+    remedy = awaiting(staff, "600")
+
+    with pytest.raises(PermissionDenied):
+        services.decide_remedy(actor=supervisor, remedy=remedy, approve=True)
+    services.decide_remedy(actor=owner, remedy=remedy, approve=True)
+
+    remedy.refresh_from_db()
+    assert remedy.decided_by == owner
+
+
+def test_nobody_rejects_above_their_own_authority_either(staff, other_staff):
+    remedy = awaiting(staff)
+
+    with pytest.raises(PermissionDenied):
+        services.decide_remedy(actor=other_staff, remedy=remedy, approve=False)
+
+    remedy.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.PROPOSED
+
+
+def test_nobody_approves_their_own_proposal_even_with_unlimited_authority(owner):
+    # given: the owner proposed while a personal limit held them to 10, since lifted
+    personal = AuthorityLimit.objects.create(
+        user=owner, remedy_kind="refund", max_amount=Decimal(10)
+    )
+    remedy = awaiting(owner)
+    personal.delete()
+    assert authority_of(owner).covers("refund", remedy.amount)
+
+    # when / then
+    with pytest.raises(PermissionDenied):
+        services.decide_remedy(actor=owner, remedy=remedy, approve=True)
+
+    remedy.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.PROPOSED
+    assert remedy.decided_by is None
+
+
+def test_a_decided_remedy_cannot_be_decided_again(staff, supervisor, owner):
+    remedy = awaiting(staff)
+    services.decide_remedy(actor=supervisor, remedy=remedy, approve=True)
+
+    with pytest.raises(ComplaintError):
+        services.decide_remedy(actor=owner, remedy=remedy, approve=False)
+
+    remedy.refresh_from_db()
+    assert (remedy.decision, remedy.decided_by) == (Remedy.Decision.APPROVED, supervisor)
+
+
+def test_an_auto_approved_remedy_cannot_be_decided(staff, owner):
+    remedy = propose(staff, "refund", "20")
+
+    with pytest.raises(ComplaintError):
+        services.decide_remedy(actor=owner, remedy=remedy, approve=False)
+
+    remedy.refresh_from_db()
+    assert (remedy.decision, remedy.decided_by) == (Remedy.Decision.APPROVED, staff)
