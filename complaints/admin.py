@@ -394,7 +394,9 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         obj.version += 1
-        super().save_model(request, obj, form, change)
+        # Only what the form edits: the status and the sweep's claim marks belong to the
+        # services and the sweep, which may have moved them since this copy was read.
+        obj.save(update_fields=[*ComplaintAdminForm.Meta.fields, "version"])
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A revert saves like the change form does, so it gets the same single transaction.

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat, LPad
 
 from complaints.authority import Authority, authority_of
 from complaints.models import (
@@ -129,15 +130,12 @@ def seed_complaints(batch: ScaleBatch) -> dict[str, int]:
         )
         for earlier, later in itertools.pairwise(own):
             gap = later.complaint.received_at - earlier.complaint.received_at
-            later.complaint.is_repeat = gap <= REPEAT_WINDOW
+            later.complaint.is_repeat = timedelta(0) < gap <= REPEAT_WINDOW
         drafts += own
     complaints = Complaint.objects.bulk_create(
         [draft.complaint for draft in drafts], batch_size=INSERT_ROWS
     )
-    for complaint in complaints:
-        # As logging does: the reference comes from the key the insert gave.
-        complaint.reference = f"C-{complaint.pk:06d}"
-    Complaint.objects.bulk_update(complaints, ["reference"], batch_size=INSERT_ROWS)
+    _set_references(complaints)
     updates, remedies = [], []
     for draft in drafts:
         for row in draft.updates:
@@ -156,6 +154,24 @@ def seed_complaints(batch: ScaleBatch) -> dict[str, int]:
         "remedies": len(remedies),
         "complaint check-ins": len(check_ins),
     }
+
+
+def _set_references(complaints: list[Complaint]) -> None:
+    """Give the new complaints their references as logging does, from their keys: C-000123.
+
+    One UPDATE computed by the database: updating row by row took a quarter of the step.
+    """
+    if not complaints:
+        return
+    keys = [complaint.pk for complaint in complaints]
+    digits = Cast("pk", output_field=CharField())
+    # Six digits at least, as f"C-{pk:06d}" gives: LPAD would cut a longer number short.
+    padded = Case(When(pk__lt=1_000_000, then=LPad(digits, 6, Value("0"))), default=digits)
+    Complaint.objects.filter(pk__gte=min(keys), pk__lte=max(keys), reference=None).update(
+        reference=Concat(Value("C-"), padded, output_field=CharField())
+    )
+    for complaint in complaints:
+        complaint.reference = f"C-{complaint.pk:06d}"
 
 
 def clear_complaints() -> dict[str, int]:
@@ -291,8 +307,9 @@ def _received(status: str, customer: Customer, rng: random.Random, now: datetime
     else:
         newest, oldest = MINUTE, 10 * DAY
     received = now - newest - (oldest - newest) * rng.random()
-    # Never before the customer existed.
-    return min(max(received, customer.created_at + MINUTE), now - MINUTE)
+    # Never before the customer existed (and at various times after, for a new customer's two).
+    floor = customer.created_at + MINUTE * rng.randint(1, 600)
+    return min(max(received, floor), now - MINUTE)
 
 
 def _between(start: datetime, end: datetime, rng: random.Random) -> datetime:

@@ -688,7 +688,10 @@ def accept_handoff(*, actor, handoff: ComplaintHandoff) -> Complaint:
         text=_("%(new)s took over from %(old)s.") % {"new": _name(actor), "old": _name(previous)},
     )
     complaint.save()
-    _check_ins(complaint).update(owner=actor)
+    # As with any reassignment, the new owner hears afresh of a check-in already overdue.
+    _check_ins(complaint).update(
+        owner=actor, assigned_at=handoff.accepted_at, overdue_notified_at=None, escalated_at=None
+    )
     return complaint
 
 

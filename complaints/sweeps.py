@@ -115,20 +115,16 @@ def sweep_complaint_deadlines(*, now: datetime | None = None) -> SweepResult:
 
 
 def _notify_owners(clock: SLAClock, now: datetime) -> int:
-    waiting = (
-        clock.breaching(now)
-        .filter(**{clock.notified_field: None})
-        .select_related("customer", "owner")
-    )
+    # Built once: each claim below adds only the row's own conditions to it.
+    breaching = clock.breaching(now)
+    waiting = breaching.filter(**{clock.notified_field: None}).select_related("customer", "owner")
     notified = 0
     for complaint in _in_batches(waiting):
         # The claim re-checks the row: since it was read it may have been acknowledged,
         # updated, paused, resolved or claimed by another worker, and then the notice is not
         # ours to send.
-        claimed = (
-            clock.breaching(now)
-            .filter(pk=complaint.pk, **{clock.notified_field: None})
-            .update(**{clock.notified_field: now})
+        claimed = breaching.filter(pk=complaint.pk, **{clock.notified_field: None}).update(
+            **{clock.notified_field: now}
         )
         if not claimed:
             continue
@@ -151,9 +147,9 @@ def _escalate(
     escalation_recipients: Callable[[], list],
 ) -> int:
     grace = settings.COMPLAINT_ESCALATION_MINUTES
+    breaching = clock.breaching(now)
     waiting = (
-        clock.breaching(now)
-        .filter(**{clock.escalated_field: None})
+        breaching.filter(**{clock.escalated_field: None})
         # Open time never runs faster than the clock, so notices sent less than the grace ago
         # in plain minutes cannot be due yet: the database drops them before the exact check.
         .filter(**{f"{clock.notified_field}__lte": now - timedelta(minutes=grace)})
@@ -164,16 +160,12 @@ def _escalate(
         notified_at = getattr(complaint, clock.notified_field)
         if calendar.add_business_minutes(notified_at, grace) > now:
             continue
-        claimed = (
-            clock.breaching(now)
-            .filter(
-                pk=complaint.pk,
-                # A fresh notice since the read (the update marks were cleared and the new
-                # interval missed too) restarts the grace.
-                **{clock.escalated_field: None, clock.notified_field: notified_at},
-            )
-            .update(**{clock.escalated_field: now})
-        )
+        claimed = breaching.filter(
+            pk=complaint.pk,
+            # A fresh notice since the read (the update marks were cleared and the new
+            # interval missed too) restarts the grace.
+            **{clock.escalated_field: None, clock.notified_field: notified_at},
+        ).update(**{clock.escalated_field: now})
         if not claimed:
             continue
         facts = {
@@ -182,22 +174,16 @@ def _escalate(
             "late": _late(clock, complaint),
             "told": _when(notified_at),
         }
+        subject = _("Escalated: %(subject)s") % {"subject": _subject(clock.title, complaint)}
+        body = _(
+            "%(owner)s's complaint %(reference)s from %(customer)s is still late: "
+            "%(late)s. %(owner)s was told %(told)s."
+        ) % facts + _severity_line(complaint)
+        path = complaint.get_absolute_url()
         for person in escalation_recipients():
             # An owner who supervises already had the notice.
-            if person.pk == complaint.owner_id:
-                continue
-            notify(
-                user=person,
-                subject=_("Escalated: %(subject)s")
-                % {"subject": _subject(clock.title, complaint)},
-                body=_(
-                    "%(owner)s's complaint %(reference)s from %(customer)s is still late: "
-                    "%(late)s. %(owner)s was told %(told)s."
-                )
-                % facts
-                + _severity_line(complaint),
-                path=complaint.get_absolute_url(),
-            )
+            if person.pk != complaint.owner_id:
+                notify(user=person, subject=subject, body=body, path=path)
         escalated += 1
     return escalated
 

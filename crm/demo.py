@@ -72,5 +72,6 @@ def seed_demo_business(seeded_people: list[tuple[DemoPerson, "User"]]) -> DemoBu
     """Create the demo business's data once, worked on by the demo people."""
     staff = {person.username: user for person, user in seeded_people}
     customers = seed_demo_customers(staff=staff)
-    # On their own test of "done already": a business seeded before complaints existed gets them.
+    # Each part tells on its own whether it was seeded: a demo business seeded before
+    # complaints existed gets them now.
     return DemoBusiness(customers=customers, complaints=seed_demo_complaints(staff=staff))

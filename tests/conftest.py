@@ -75,3 +75,20 @@ def owner(db):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+def pytest_itemcollected(item):
+    """Refuse a database-flushing test that would wipe the data migrations' rows.
+
+    A transactional test empties every table afterwards; the groups come back with the
+    post_migrate signal, but the default SLA targets, authority limits and categories would not.
+    """
+    marker = item.get_closest_marker("django_db")
+    if (
+        marker
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ):
+        raise pytest.UsageError(
+            f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)"
+        )

@@ -87,12 +87,17 @@ def create_defaults(apps, schema_editor):
         root_cause.objects.get_or_create(name=name, defaults={"description": description})
 
 
+def remove_group_limits(apps, schema_editor):
+    # The role groups' limits hang on groups that reversing crm's 0002 deletes next; the other
+    # rows stay: by then owners may have tuned them, and 0001's reversal drops the tables.
+    authority_limit = apps.get_model("complaints", "AuthorityLimit")
+    authority_limit.objects.filter(group__name__in=AUTHORITY).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("complaints", "0002_intake_and_permissions"),
         ("crm", "0002_role_groups"),
     ]
 
-    # Going back leaves the rows: by then owners may have tuned them, and 0001's reversal
-    # drops the tables anyway.
-    operations = [migrations.RunPython(create_defaults, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(create_defaults, remove_group_limits)]

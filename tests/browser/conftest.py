@@ -1,10 +1,13 @@
 """Playwright on Debian's Chromium, never a downloaded browser; phone-sized by default."""
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core.management.sql import emit_post_migrate_signal
 
 from tests.conftest import CHROMIUM
 
@@ -55,3 +58,15 @@ def csp_violations(page) -> list[str]:
         ),
     )
     return violations
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(transactional_db):
+    """Put back the rows data migrations made (role groups, complaint defaults).
+
+    Playwright's event loop gives Django a fresh connection object in these tests, one without
+    the serialized copy of the migrated database, so serialized rollback cannot restore them.
+    """
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    defaults = importlib.import_module("complaints.migrations.0003_defaults")
+    defaults.create_defaults(apps, None)

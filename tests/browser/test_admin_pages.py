@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from customers.models import Customer
 from tests.factories import TEST_PASSWORD, CustomerFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 REPORT_ONLY_NOTICE = "The policy is report-only"
 

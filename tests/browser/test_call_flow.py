@@ -4,7 +4,7 @@ from playwright.sync_api import Page, expect
 from customers.models import FollowUp
 from tests.factories import TEST_PASSWORD, CustomerFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def sign_in(page: Page, base_url: str, user) -> None:

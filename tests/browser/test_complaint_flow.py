@@ -5,7 +5,7 @@ from complaints.models import Complaint, Remedy
 from tests.browser.test_call_flow import fits_the_phone, sign_in
 from tests.factories import CustomerFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def sign_out(page: Page) -> None:

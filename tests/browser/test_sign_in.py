@@ -3,7 +3,7 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def page_overflows_sideways(page: Page) -> bool:

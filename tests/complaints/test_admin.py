@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from complaints.admin import RECENT_UPDATES
+from complaints.admin import RECENT_UPDATES, ComplaintAdmin
 from complaints.models import AuthorityLimit, Category, Complaint, ComplaintHandoff, SLATarget
 from crm import roles
 from tests.factories import (
@@ -418,3 +418,23 @@ def test_the_category_autocomplete_names_each_with_its_parent(owner_client):
     )
 
     assert [item["text"] for item in response.json()["results"]] == ["Delivery / Late"]
+
+
+def test_a_correction_keeps_a_breach_notice_the_sweep_claimed_meanwhile(owner_client, monkeypatch):
+    # given the admin working on a copy read before the sweep claimed the first-response notice
+    complaint = ComplaintFactory()
+    read_before = Complaint.objects.get(pk=complaint.pk)
+    claimed_at = timezone.now()
+    Complaint.objects.filter(pk=complaint.pk).update(first_response_notified_at=claimed_at)
+    monkeypatch.setattr(ComplaintAdmin, "get_object", lambda *args, **kwargs: read_before)
+
+    # when the owner saves a correction
+    response = owner_client.post(
+        f"{LIST_URL}{complaint.pk}/change/", change_form_data(complaint, what_we_heard="Fixed")
+    )
+
+    # then the correction is saved and the claim stands, so the notice is not sent twice
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.what_we_heard == "Fixed"
+    assert complaint.first_response_notified_at == claimed_at

@@ -8,6 +8,7 @@ money kind; owners unlimited. An apology or "other" without an amount is within 
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from complaints import services
@@ -56,7 +57,7 @@ def recipients(mailoutbox) -> list[str]:
     return sorted(address for message in mailoutbox for address in message.to)
 
 
-# --- Within, above and at the limit -------------------------------------------------------------
+# --- Within, above and at the limit --------------------------------------------------------------
 
 
 def test_a_refund_within_the_staff_limit_is_approved_on_the_spot(staff, mailoutbox):
@@ -128,7 +129,7 @@ def test_a_refund_one_penny_above_the_limit_needs_approval(staff):
     assert remedy.complaint.status == STATUS.AWAITING_APPROVAL
 
 
-# --- Whose limit applies ---------------------------------------------------------------------------
+# --- Whose limit applies -------------------------------------------------------------------------
 
 
 def test_a_personal_limit_lower_than_the_group_limit_overrides_it(staff):
@@ -167,7 +168,7 @@ def test_a_personal_limit_applies_to_its_kind_only(staff):
 
 def test_someone_in_two_groups_has_the_higher_of_their_limits(db):
     person = UserFactory(group=roles.FRONT_LINE_STAFF)
-    person.groups.add(*UserFactory(group=roles.SUPERVISORS).groups.all())
+    person.groups.add(Group.objects.get(name=roles.SUPERVISORS))
 
     assert authority_of(person).limit_for("refund") == Decimal(500)
     assert authority_of(person).limit_for("replacement") == Decimal(500)
@@ -234,11 +235,13 @@ def test_the_approvable_condition_matches_exactly_the_remedies_covered(staff):
     assert set(matched) == set(covered)
 
 
-def test_the_approvable_condition_of_no_authority_matches_nothing():
+def test_someone_without_authority_has_nothing_to_approve(db):
+    RemedyFactory(kind="refund", amount=Decimal("0.01"))
+
     assert not Remedy.objects.filter(Authority({}).approvable_condition()).exists()
 
 
-# --- Approvers -------------------------------------------------------------------------------------
+# --- Approvers -----------------------------------------------------------------------------------
 
 
 def test_approvers_are_the_active_people_covering_the_remedy_but_not_its_proposer(
@@ -255,7 +258,7 @@ def test_approvers_are_the_active_people_covering_the_remedy_but_not_its_propose
     assert retired not in approvers
 
 
-# --- Deciding --------------------------------------------------------------------------------------
+# --- Deciding ------------------------------------------------------------------------------------
 
 
 def awaiting(proposer, amount="80") -> Remedy:

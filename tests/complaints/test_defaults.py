@@ -126,3 +126,18 @@ def test_running_the_defaults_again_keeps_an_owners_edits_and_restores_what_was_
     assert SLATarget.objects.count() == counts[0]
     assert AuthorityLimit.objects.count() == counts[1] + 1
     assert Category.objects.count() == counts[2] + 1
+
+
+def test_reversing_the_defaults_removes_the_role_groups_limits_and_keeps_the_rest(staff):
+    # given a person's own limit beside the groups' defaults
+    AuthorityLimit.objects.create(user=staff, remedy_kind=RemedyKind.GIFT, max_amount=20)
+
+    # when
+    defaults.remove_group_limits(apps, schema_editor=None)
+
+    # then the groups can be removed next; the person's limit and the other lists stay
+    assert not AuthorityLimit.objects.filter(group__isnull=False).exists()
+    assert AuthorityLimit.objects.filter(user=staff).exists()
+    assert SLATarget.objects.count() == 4
+    assert Category.objects.exists()
+    assert RootCause.objects.exists()

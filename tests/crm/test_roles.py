@@ -54,7 +54,7 @@ def test_patterns_match_app_label_and_codename_with_wildcards():
     assert not roles.permission_matches(["customers.view_*"], "customers", "delete_customer")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_groups_migration_creates_the_groups_and_its_reversal_removes_them():
     executor = MigrationExecutor(connection)
     executor.migrate([("crm", "0001_initial")])

@@ -11,7 +11,7 @@ WAIT_SECONDS = 60
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_a_task_enqueued_after_commit(tmp_path, settings):
     log = tmp_path / "worker.log"
     with celery_worker(log) as queue:

@@ -70,7 +70,7 @@ def test_deadline_task_runs_the_sweeps_other_apps_registered(time_machine, monke
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_the_deadline_sweep(tmp_path, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # An owner without email: a reminder would be one more task, on the default queue that a

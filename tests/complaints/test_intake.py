@@ -1,0 +1,346 @@
+"""Logging a complaint: reference, owner, repeat flag, expected time, and the background intake
+that must survive a broker that is down."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from kombu.exceptions import OperationalError
+
+from complaints import services, tasks
+from complaints.models import Complaint, ComplaintUpdate
+from customers.models import Customer
+from customers.sweeps import run_deadline_sweeps
+from tests.factories import (
+    CategoryFactory,
+    ComplaintFactory,
+    ContactFactory,
+    CustomerFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 3, 3, 10, 0, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def _frozen(settings, time_machine):
+    settings.TIME_ZONE = "Europe/London"
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def eager_celery(settings):
+    # Run tasks in-process: the intake task and the notifications it sends.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+ANY_CUSTOMER = object()
+
+
+def log(actor, customer=ANY_CUSTOMER, **fields) -> Complaint:
+    """Log a complaint through the service; for a new customer, pass customer=None."""
+    values = {
+        "customer_words": "The oven door came off its hinge on day two.",
+        "channel": "phone",
+    }
+    if customer is ANY_CUSTOMER:
+        customer = CustomerFactory()
+    return services.log_complaint(actor=actor, customer=customer, **{**values, **fields})
+
+
+def closed_complaint(customer, *, received_days_ago: int, took_days: float) -> Complaint:
+    received = NOW - timedelta(days=received_days_ago)
+    return ComplaintFactory(
+        customer=customer,
+        status=Complaint.Status.CLOSED,
+        received_at=received,
+        closed_at=received + timedelta(days=took_days),
+    )
+
+
+# --- What logging records ------------------------------------------------------------------------
+
+
+def test_a_logged_complaint_gets_a_human_reference_from_its_id(staff):
+    complaint = log(staff)
+
+    complaint.refresh_from_db()
+    assert complaint.reference == f"C-{complaint.pk:06d}"
+
+
+def test_each_complaint_gets_its_own_reference(staff):
+    customer = CustomerFactory()
+
+    references = {log(staff, customer).reference for _ in range(3)}
+
+    assert len(references) == 3
+
+
+def test_the_person_who_logs_a_complaint_owns_it(staff):
+    complaint = log(staff)
+
+    complaint.refresh_from_db()
+    assert (complaint.owner, complaint.logged_by) == (staff, staff)
+    assert complaint.status == Complaint.Status.NEW
+    assert complaint.received_at == NOW
+    logged = complaint.updates.get()
+    assert (logged.kind, logged.author) == (ComplaintUpdate.Kind.NOTE, staff)
+
+
+def test_logging_keeps_everything_the_customer_said(staff):
+    customer = CustomerFactory()
+    contact = ContactFactory(customer=customer)
+    category = CategoryFactory(parent=CategoryFactory())
+    needs_by = NOW + timedelta(days=3)
+
+    complaint = log(
+        staff,
+        customer,
+        contact=contact,
+        channel="in_person",
+        severity="high",
+        category=category,
+        what_we_heard="They need a working oven before Saturday.",
+        heard_confirmed=True,
+        asked_remedy_kind="replacement",
+        asked_amount=Decimal("180.00"),
+        asked_words="A new door, fitted this week",
+        needs_by=needs_by,
+    )
+
+    complaint.refresh_from_db()
+    assert (complaint.customer, complaint.contact, complaint.category) == (
+        customer,
+        contact,
+        category,
+    )
+    assert (complaint.channel, complaint.severity) == ("in_person", "high")
+    assert complaint.what_we_heard == "They need a working oven before Saturday."
+    assert complaint.heard_confirmed is True
+    assert (complaint.asked_remedy_kind, complaint.asked_amount) == (
+        "replacement",
+        Decimal("180.00"),
+    )
+    assert complaint.asked_words == "A new door, fitted this week"
+    assert complaint.needs_by == needs_by
+
+
+def test_staff_without_the_permission_to_log_complaints_are_refused(db):
+    nobody = UserFactory()
+
+    with pytest.raises(PermissionDenied):
+        log(nobody)
+
+    assert not Complaint.objects.exists()
+
+
+def test_a_new_customer_is_created_with_the_complaint(staff):
+    complaint = log(
+        staff,
+        customer=None,
+        new_customer=Customer(name="Juniper Florist", phone="+1 202 555 0142"),
+    )
+
+    complaint.refresh_from_db()
+    assert complaint.customer.pk is not None
+    assert complaint.customer.name == "Juniper Florist"
+    assert Customer.objects.get(name="Juniper Florist") == complaint.customer
+
+
+def test_a_new_customer_is_not_kept_when_the_complaint_cannot_be_saved(staff):
+    # A negative amount slips past the service and is refused by the database: the customer
+    # created a moment before in the same transaction goes too.
+    with pytest.raises(IntegrityError):
+        log(
+            staff,
+            customer=None,
+            new_customer=Customer(name="Juniper Florist"),
+            asked_amount=Decimal(-1),
+        )
+
+    assert not Customer.objects.filter(name="Juniper Florist").exists()
+    assert not Complaint.objects.exists()
+
+
+# --- Repeat flag ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "is_repeat"), [(1, True), (89, True), (90, True), (91, False), (400, False)]
+)
+def test_a_complaint_within_90_days_of_the_customers_last_is_a_repeat(days_ago, is_repeat, staff):
+    customer = CustomerFactory()
+    ComplaintFactory(customer=customer, received_at=NOW - timedelta(days=days_ago))
+
+    complaint = log(staff, customer)
+
+    complaint.refresh_from_db()
+    assert complaint.is_repeat is is_repeat
+
+
+def test_another_customers_recent_complaint_does_not_make_a_repeat(staff):
+    ComplaintFactory(received_at=NOW - timedelta(days=3))
+
+    complaint = log(staff, CustomerFactory())
+
+    complaint.refresh_from_db()
+    assert complaint.is_repeat is False
+
+
+# --- Expected by ---------------------------------------------------------------------------------
+
+
+def test_the_customer_expects_their_own_median_time_to_closure(staff):
+    customer = CustomerFactory()
+    for took_days in (2, 4, 9):
+        closed_complaint(customer, received_days_ago=60, took_days=took_days)
+    # Still open: not a closure, says nothing about how long they wait.
+    ComplaintFactory(customer=customer, received_at=NOW - timedelta(days=30))
+    # Other customers' closures do not count while the customer has their own.
+    closed_complaint(CustomerFactory(), received_days_ago=60, took_days=30)
+
+    complaint = log(staff, customer)
+
+    complaint.refresh_from_db()
+    assert complaint.expected_by == NOW + timedelta(days=4)
+
+
+def test_a_customer_without_closures_expects_the_businesss_median(staff):
+    for took_days in (1, 3, 5, 7):
+        closed_complaint(CustomerFactory(), received_days_ago=60, took_days=took_days)
+    customer = CustomerFactory()
+    ComplaintFactory(customer=customer, received_at=NOW - timedelta(days=5))
+
+    complaint = log(staff, customer)
+
+    # An even count: halfway between 3 and 5 days.
+    complaint.refresh_from_db()
+    assert complaint.expected_by == NOW + timedelta(days=4)
+
+
+def test_nothing_is_expected_when_no_complaint_was_ever_closed(staff):
+    ComplaintFactory(received_at=NOW - timedelta(days=5))
+
+    complaint = log(staff)
+
+    complaint.refresh_from_db()
+    assert complaint.expected_by is None
+
+
+def test_the_expected_time_counts_from_when_the_complaint_was_received(staff):
+    customer = CustomerFactory()
+    closed_complaint(customer, received_days_ago=200, took_days=2)
+    received = NOW - timedelta(hours=3)
+
+    complaint = log(staff, customer, received_at=received)
+
+    complaint.refresh_from_db()
+    assert complaint.expected_by == received + timedelta(days=2)
+
+
+# --- The background intake -----------------------------------------------------------------------
+
+
+def test_a_serious_complaint_alerts_the_supervisors_once_logged(
+    staff, supervisor, owner, eager_celery, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = log(staff, severity="critical")
+
+    complaint.refresh_from_db()
+    assert complaint.intake_done_at == NOW
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [supervisor.email, owner.email]
+    )
+    assert complaint.reference in mailoutbox[0].subject
+
+
+def test_a_supervisor_logging_a_serious_complaint_is_not_alerted_about_it(
+    supervisor, eager_celery, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = log(supervisor, severity="high")
+
+    complaint.refresh_from_db()
+    assert complaint.intake_done_at == NOW
+    assert mailoutbox == []
+
+
+def test_a_normal_complaint_alerts_nobody(
+    staff, supervisor, eager_celery, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = log(staff, severity="normal")
+
+    complaint.refresh_from_db()
+    assert complaint.intake_done_at == NOW
+    assert mailoutbox == []
+
+
+def test_the_intake_runs_once_however_often_it_is_delivered(
+    staff, supervisor, eager_celery, django_capture_on_commit_callbacks, mailoutbox
+):
+    complaint = log(staff, severity="high")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.process_intake(complaint_id=complaint.pk)
+        second = services.process_intake(complaint_id=complaint.pk)
+        tasks.process_complaint_intake(complaint.pk)
+
+    assert (first, second) == (True, False)
+    assert [message.to for message in mailoutbox] == [[supervisor.email]]
+
+
+def test_logging_loses_nothing_while_the_broker_is_down_and_catches_up_once_it_is_back(
+    staff,
+    supervisor,
+    eager_celery,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+    caplog,
+    time_machine,
+):
+    # given: the broker refuses every task
+    broker_down = mock.patch.object(
+        tasks.process_complaint_intake, "delay", side_effect=OperationalError("broker down")
+    )
+
+    # when: a serious complaint is logged
+    with broker_down as delay, django_capture_on_commit_callbacks(execute=True):
+        complaint = log(staff, severity="high")
+
+    # then: the complaint is saved, its intake pending, the failure logged, nobody alerted yet
+    delay.assert_called_once_with(complaint.pk)
+    assert "broker down" in caplog.text
+    complaint.refresh_from_db()
+    assert complaint.reference == f"C-{complaint.pk:06d}"
+    assert complaint.intake_done_at is None
+    assert mailoutbox == []
+
+    # when: the broker is back and the deadline sweep runs, twice
+    later = NOW + timedelta(minutes=2)
+    time_machine.move_to(later, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_deadline_sweeps(now=later)
+        run_deadline_sweeps(now=later + timedelta(minutes=5))
+
+    # then: the intake ran once, the supervisor heard once
+    complaint.refresh_from_db()
+    assert complaint.intake_done_at == later
+    assert [message.to for message in mailoutbox] == [[supervisor.email]]
+
+
+def test_the_sweep_leaves_an_intake_just_enqueued_to_its_task(staff, supervisor):
+    complaint = log(staff, severity="high")
+
+    run_deadline_sweeps(now=NOW + timedelta(seconds=30))
+
+    complaint.refresh_from_db()
+    assert complaint.intake_done_at is None
