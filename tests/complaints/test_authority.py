@@ -381,3 +381,9 @@ def test_an_auto_approved_remedy_cannot_be_decided(staff, owner):
 
     remedy.refresh_from_db()
     assert (remedy.decision, remedy.decided_by) == (Remedy.Decision.APPROVED, staff)
+
+
+def test_a_superuser_without_authority_rows_is_among_the_approvers(staff):
+    admin = UserFactory(username="root", is_superuser=True)
+    remedy = RemedyFactory(proposed_by=staff, kind="refund", amount=Decimal("5000"))
+    assert admin in approvers_for(remedy)
