@@ -76,7 +76,8 @@ def approvers_for(remedy) -> list:
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
-            Q(authoritylimit__remedy_kind=remedy.kind)
+            Q(is_superuser=True)
+            | Q(authoritylimit__remedy_kind=remedy.kind)
             | Q(groups__authoritylimit__remedy_kind=remedy.kind)
         )
         .exclude(pk=remedy.proposed_by_id)
