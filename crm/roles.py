@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.change_*",
         "complaints.manage_any_complaint",
         "onboarding.change_*",
+        "onboarding.manage_any_onboarding",
         "auth.view_user",
     ],
     OWNERS: [

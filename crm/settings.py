@@ -180,6 +180,14 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 CALLBACK_RESPONSE_MINUTES = env_int("CALLBACK_RESPONSE_MINUTES", 60, minimum=1)
 # A resolved complaint gets a check-in with the customer this many days later.
 COMPLAINT_CHECK_IN_DAYS = env_int("COMPLAINT_CHECK_IN_DAYS", 14, minimum=1)
+# Onboarding: the check-in after completion (days), a stall (business days without progress),
+# and an unanswered handoff's reminder and then escalation (business minutes).
+ONBOARDING_CHECK_IN_DAYS = env_int("ONBOARDING_CHECK_IN_DAYS", 30, minimum=1)
+ONBOARDING_STALL_DAYS = env_int("ONBOARDING_STALL_DAYS", 5, minimum=1)
+ONBOARDING_HANDOFF_REMIND_MINUTES = env_int("ONBOARDING_HANDOFF_REMIND_MINUTES", 240, minimum=1)
+ONBOARDING_HANDOFF_ESCALATION_MINUTES = env_int(
+    "ONBOARDING_HANDOFF_ESCALATION_MINUTES", 480, minimum=1
+)
 # An overdue follow-up is escalated to supervisors this many business minutes after its owner
 # was reminded.
 FOLLOW_UP_ESCALATION_MINUTES = env_int("FOLLOW_UP_ESCALATION_MINUTES", 120, minimum=1)

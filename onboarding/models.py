@@ -1,1 +1,248 @@
-# Models arrive with the onboarding issue.
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from customers.models import Customer
+
+
+class ChecklistTemplate(models.Model):
+    """A defined way of welcoming a new customer, edited by owners."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StepFields(models.Model):
+    """What a step is, shared by a template's steps and the copies an onboarding runs."""
+
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("responsible group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_after_days = models.PositiveSmallIntegerField(
+        _("due after (business days)"),
+        default=1,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Business days from the start of the onboarding."),
+    )
+    is_required = models.BooleanField(_("required"), default=True)
+    is_handoff_point = models.BooleanField(
+        _("handoff point"),
+        default=False,
+        help_text=_("After this step the work passes to the next step's group."),
+    )
+    captures_preferences = models.BooleanField(
+        _("captures preferences"),
+        default=False,
+        help_text=_("Completing it records the customer's channel, contact window and interests."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TemplateStep(StepFields):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="steps")
+
+    class Meta:
+        verbose_name = _("template step")
+        verbose_name_plural = _("template steps")
+        ordering = ["template", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class OnboardingQuerySet(models.QuerySet):
+    def active(self):
+        """Keep the onboardings still running."""
+        return self.filter(status=Onboarding.Status.ACTIVE)
+
+    def stalled(self, *, since):
+        """Keep active onboardings without progress since the given moment."""
+        return self.active().filter(last_progress_at__lt=since)
+
+
+class Onboarding(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="onboardings"
+    )
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        verbose_name=_("from template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="onboardings",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accountable owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_onboardings",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    target_at = models.DateTimeField(_("target"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
+    # Moved on every completed step and accepted handoff; "stalled" compares against it.
+    last_progress_at = models.DateTimeField(_("last progress"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = OnboardingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("onboarding")
+        verbose_name_plural = _("onboardings")
+        ordering = ["-started_at"]
+        permissions = [
+            ("manage_any_onboarding", _("Can steer anyone's onboardings")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "last_progress_at"], name="onboarding_status_idx"),
+            models.Index(fields=["customer", "status"], name="onboarding_customer_idx"),
+        ]
+        constraints = [
+            # One running welcome per customer: a second would split who is accountable.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status="active"),
+                name="onboarding_one_active_per_customer",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("onboarding:detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class OnboardingStep(StepFields):
+    """A running copy of a template step: editing the template never changes it."""
+
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="steps")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        related_name="onboarding_steps",
+    )
+    due_at = models.DateTimeField(_("due"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("onboarding step")
+        verbose_name_plural = _("onboarding steps")
+        ordering = ["onboarding", "position", "pk"]
+        indexes = [
+            # Serves My day: a person's open steps by due time.
+            models.Index(
+                fields=["assignee", "due_at"],
+                condition=Q(done_at__isnull=True),
+                name="onboarding_step_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class Handoff(models.Model):
+    """The onboarding offered to the next group's person; the sender owns it until accepted."""
+
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="handoffs")
+    step = models.ForeignKey(
+        OnboardingStep,
+        verbose_name=_("at step"),
+        on_delete=models.CASCADE,
+        related_name="handoffs",
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="onboarding_handoffs"
+    )
+    note = models.TextField(_("what was promised to the customer, what they expect next"))
+    created_at = models.DateTimeField(_("offered"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    # Claimed by the deadline sweep so that each reminder goes out once (onboarding/sweeps.py).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("handoff")
+        verbose_name_plural = _("handoffs")
+        ordering = ["-created_at"]
+        indexes = [
+            # Serves My day and the sweep: handoffs waiting for an answer.
+            models.Index(
+                fields=["to_user", "created_at"],
+                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                name="handoff_pending_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["onboarding"],
+                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                name="handoff_one_pending_per_onboarding",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.onboarding} → {self.to_user}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None

@@ -1,0 +1,366 @@
+"""Running onboardings: start from a template, complete steps, hand off between teams, finish.
+
+Every service checks the actor (views check too; a forged post reaches the service), runs in
+one transaction and returns the main object. Refusals raise OnboardingError or PermissionDenied.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.calendar import BusinessCalendar
+from customers import services as customer_services
+from customers.models import Customer, FollowUp
+from customers.notifications import notify
+from customers.permissions import require
+from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep
+
+MANAGE_ANY_ONBOARDING = "onboarding.manage_any_onboarding"
+PREFERENCE_FIELDS = (
+    "preferred_channel",
+    "contact_days",
+    "contact_from",
+    "contact_until",
+    "interests",
+)
+
+
+class OnboardingError(Exception):
+    """The onboarding cannot take this change, for a reason the person can act on."""
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def may_manage(user, onboarding: Onboarding) -> bool:
+    """Tell whether the user may steer the onboarding: its owner or a supervisor."""
+    return user.is_active and (
+        onboarding.owner_id == user.pk or user.has_perm(MANAGE_ANY_ONBOARDING)
+    )
+
+
+def may_complete(user, step: OnboardingStep) -> bool:
+    """Tell whether the user may complete the step: its assignee, or whoever steers it."""
+    return user.is_active and (step.assignee_id == user.pk or may_manage(user, step.onboarding))
+
+
+def in_group(user, group) -> bool:
+    return user.groups.filter(pk=group.pk).exists()
+
+
+# --- Starting ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_onboarding(
+    *,
+    actor,
+    customer: Customer,
+    template: ChecklistTemplate,
+    owner,
+    assignees: Mapping[int, object] | None = None,
+    now: datetime | None = None,
+) -> Onboarding:
+    """Start welcoming the customer by the template; its steps are copied as they are now.
+
+    ``assignees`` maps a group's pk to the person doing that group's steps; a group without
+    one falls to the owner.
+    """
+    require(actor.has_perm("onboarding.add_onboarding"), _("You may not start onboardings."))
+    steps = list(template.steps.select_related("group").order_by("position", "pk"))
+    if not steps:
+        raise OnboardingError(_("The template “%(name)s” has no steps.") % {"name": template})
+    if not owner.is_active:
+        raise OnboardingError(_("%(name)s cannot own an onboarding.") % {"name": _name(owner)})
+    now = now or timezone.now()
+    calendar = BusinessCalendar.load()
+    assignees = assignees or {}
+    try:
+        with transaction.atomic():
+            onboarding = Onboarding.objects.create(
+                customer=customer,
+                template=template,
+                name=f"{template.name}: {customer.name}"[:200],
+                owner=owner,
+                started_at=now,
+                last_progress_at=now,
+                started_by=actor,
+            )
+    except IntegrityError:
+        raise OnboardingError(
+            _("%(customer)s is being onboarded already.") % {"customer": customer}
+        ) from None
+    copies = [
+        OnboardingStep(
+            onboarding=onboarding,
+            position=index,
+            title=step.title,
+            instructions=step.instructions,
+            group=step.group,
+            due_after_days=step.due_after_days,
+            is_required=step.is_required,
+            is_handoff_point=step.is_handoff_point,
+            captures_preferences=step.captures_preferences,
+            assignee=assignees.get(step.group_id) or owner,
+            due_at=calendar.add_business_days(now, step.due_after_days),
+        )
+        for index, step in enumerate(steps, start=1)
+    ]
+    OnboardingStep.objects.bulk_create(copies)
+    onboarding.target_at = max(copy.due_at for copy in copies)
+    onboarding.save(update_fields=["target_at"])
+    if customer.status == Customer.Status.PROSPECT:
+        _set_customer_status(customer, Customer.Status.ONBOARDING)
+    for person in {copy.assignee for copy in copies} - {actor}:
+        notify(
+            user=person,
+            subject=_("Onboarding %(customer)s: you have steps") % {"customer": customer},
+            body=_("%(actor)s started onboarding %(customer)s and gave you steps in it.")
+            % {"actor": _name(actor), "customer": customer},
+            path=onboarding.get_absolute_url(),
+        )
+    return onboarding
+
+
+def _set_customer_status(customer: Customer, status: str, **fields) -> None:
+    customer.status = status
+    for field, value in fields.items():
+        setattr(customer, field, value)
+    customer.version += 1
+    customer.save(update_fields=["status", "version", *fields])
+
+
+def _locked(onboarding: Onboarding) -> Onboarding:
+    locked = (
+        Onboarding.objects.select_for_update().select_related("customer").get(pk=onboarding.pk)
+    )
+    if not locked.is_active:
+        raise OnboardingError(
+            _("This onboarding is %(status)s.") % {"status": locked.get_status_display().lower()}
+        )
+    return locked
+
+
+# --- Steps --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complete_step(
+    *,
+    actor,
+    step: OnboardingStep,
+    note: str = "",
+    preferences: Mapping[str, object] | None = None,
+) -> OnboardingStep:
+    """Mark the step done; a preferences step also saves what the customer told us."""
+    onboarding = _locked(step.onboarding)
+    step = OnboardingStep.objects.select_for_update().get(pk=step.pk)
+    step.onboarding = onboarding
+    require(may_complete(actor, step), _("This step is someone else's."))
+    if step.is_done:
+        raise OnboardingError(_("This step is done already."))
+    if step.is_handoff_point:
+        raise OnboardingError(_("This step is done by handing the onboarding over."))
+    if step.captures_preferences:
+        _save_preferences(onboarding.customer, preferences or {})
+    now = timezone.now()
+    step.done_at = now
+    step.done_by = actor
+    step.note = note
+    step.save(update_fields=["done_at", "done_by", "note"])
+    _progress(onboarding, actor=actor, now=now)
+    return step
+
+
+def _save_preferences(customer: Customer, preferences: Mapping[str, object]) -> None:
+    missing = [
+        label
+        for field, label in (
+            ("preferred_channel", _("preferred channel")),
+            ("contact_from", _("contact window start")),
+            ("contact_until", _("contact window end")),
+            ("interests", _("interests")),
+        )
+        if not preferences.get(field)
+    ]
+    if missing:
+        raise OnboardingError(
+            _("This step records the customer's preferences; fill in: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
+    if preferences["contact_until"] <= preferences["contact_from"]:
+        raise OnboardingError(_("The contact window must end after it starts."))
+    for field in PREFERENCE_FIELDS:
+        if field in preferences:
+            setattr(customer, field, preferences[field])
+    customer.version += 1
+    customer.save(update_fields=[*PREFERENCE_FIELDS, "version"])
+
+
+def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
+    """Note progress; when every required step is done, complete the onboarding."""
+    onboarding.last_progress_at = now
+    if onboarding.steps.filter(is_required=True, done_at__isnull=True).exists():
+        onboarding.save(update_fields=["last_progress_at", "owner"])
+        return
+    onboarding.status = Onboarding.Status.COMPLETED
+    onboarding.completed_at = now
+    onboarding.save(update_fields=["last_progress_at", "owner", "status", "completed_at"])
+    customer = onboarding.customer
+    _set_customer_status(
+        customer,
+        Customer.Status.ACTIVE,
+        became_customer_on=customer.became_customer_on or timezone.localdate(now),
+    )
+    customer_services.create_follow_up(
+        actor=actor,
+        customer=customer,
+        owner=onboarding.owner,
+        kind=FollowUp.Kind.AFTER_ONBOARDING,
+        subject=_("Check in with %(customer)s after onboarding") % {"customer": customer},
+        due_at=now + timedelta(days=settings.ONBOARDING_CHECK_IN_DAYS),
+        source=onboarding,
+    )
+
+
+@transaction.atomic
+def cancel_onboarding(*, actor, onboarding: Onboarding, reason: str) -> Onboarding:
+    """Stop the onboarding, saying why; a handoff waiting for an answer is withdrawn."""
+    require(may_manage(actor, onboarding), _("Only the owner or a supervisor may cancel."))
+    if not reason.strip():
+        raise OnboardingError(_("Say why the onboarding is cancelled."))
+    onboarding = _locked(onboarding)
+    now = timezone.now()
+    onboarding.status = Onboarding.Status.CANCELLED
+    onboarding.cancelled_at = now
+    onboarding.cancel_reason = reason
+    onboarding.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    onboarding.handoffs.filter(accepted_at=None, declined_at=None).update(
+        declined_at=now, decline_reason=_("The onboarding was cancelled.")
+    )
+    return onboarding
+
+
+# --- Handoffs ----------------------------------------------------------------------------------
+
+
+def next_group(step: OnboardingStep):
+    """Return the group that takes over after a handoff step: the next step's group."""
+    following = (
+        OnboardingStep.objects.filter(onboarding_id=step.onboarding_id, position__gt=step.position)
+        .select_related("group")
+        .order_by("position", "pk")
+        .first()
+    )
+    return following.group if following else None
+
+
+@transaction.atomic
+def offer_handoff(*, actor, step: OnboardingStep, to_user, note: str) -> Handoff:
+    """Offer the onboarding to a person of the next group; the owner stays accountable."""
+    onboarding = _locked(step.onboarding)
+    require(may_manage(actor, onboarding), _("Only the owner or a supervisor may hand it over."))
+    step = OnboardingStep.objects.select_related("group").get(pk=step.pk, onboarding=onboarding)
+    if not step.is_handoff_point or step.is_done:
+        raise OnboardingError(_("Hand the onboarding over at an open handoff step."))
+    if not note.strip():
+        raise OnboardingError(
+            _("Write what was promised to the customer and what they expect next.")
+        )
+    group = next_group(step)
+    if group is None or not (to_user.is_active and in_group(to_user, group)):
+        raise OnboardingError(
+            _("%(name)s is not in %(group)s, the team that takes over.")
+            % {"name": _name(to_user), "group": group or _("the next team")}
+        )
+    if to_user.pk == onboarding.owner_id:
+        raise OnboardingError(_("%(name)s owns it already.") % {"name": _name(to_user)})
+    if onboarding.handoffs.filter(accepted_at=None, declined_at=None).exists():
+        raise OnboardingError(_("A handoff is already waiting for an answer."))
+    handoff = Handoff.objects.create(
+        onboarding=onboarding, step=step, from_user=onboarding.owner, to_user=to_user, note=note
+    )
+    notify(
+        user=to_user,
+        subject=_("Will you take over onboarding %(customer)s?")
+        % {"customer": onboarding.customer},
+        body=note,
+        path=onboarding.get_absolute_url(),
+    )
+    return handoff
+
+
+def _pending(handoff: Handoff, *, actor) -> Handoff:
+    handoff = Handoff.objects.select_for_update().select_related("step").get(pk=handoff.pk)
+    require(handoff.to_user_id == actor.pk, _("This handoff is addressed to someone else."))
+    if not handoff.is_pending:
+        raise OnboardingError(_("This handoff was answered already."))
+    return handoff
+
+
+@transaction.atomic
+def accept_handoff(*, actor, handoff: Handoff) -> Onboarding:
+    """Take the onboarding over: the receiver becomes its owner and the handoff step is done."""
+    onboarding = _locked(handoff.onboarding)
+    handoff = _pending(handoff, actor=actor)
+    now = timezone.now()
+    handoff.accepted_at = now
+    handoff.save(update_fields=["accepted_at"])
+    step = handoff.step
+    step.done_at = now
+    step.done_by = handoff.from_user
+    step.note = handoff.note
+    step.save(update_fields=["done_at", "done_by", "note"])
+    onboarding.owner = actor
+    # Steps of the receiving team that nobody was named for now fall to the new owner.
+    onboarding.steps.filter(
+        done_at__isnull=True, assignee=handoff.from_user, position__gt=step.position
+    ).update(assignee=actor)
+    _progress(onboarding, actor=actor, now=now)
+    return onboarding
+
+
+@transaction.atomic
+def decline_handoff(*, actor, handoff: Handoff, reason: str) -> Handoff:
+    """Decline the onboarding; it stays with the sender, who is told why."""
+    if not reason.strip():
+        raise OnboardingError(_("Say why you decline, so the sender can find someone else."))
+    handoff = _pending(handoff, actor=actor)
+    handoff.declined_at = timezone.now()
+    handoff.decline_reason = reason
+    handoff.save(update_fields=["declined_at", "decline_reason"])
+    notify(
+        user=handoff.from_user,
+        subject=_("%(name)s declined the onboarding of %(customer)s")
+        % {"name": _name(actor), "customer": handoff.onboarding.customer},
+        body=reason,
+        path=handoff.onboarding.get_absolute_url(),
+    )
+    return handoff
+
+
+# --- Stalls -------------------------------------------------------------------------------------
+
+
+def stalled_since(now: datetime, calendar: BusinessCalendar | None = None) -> datetime:
+    """Return the moment ONBOARDING_STALL_DAYS business days before now.
+
+    An onboarding whose last progress is older than this has stalled.
+    """
+    calendar = calendar or BusinessCalendar.load()
+    day: date = timezone.localtime(now).date()
+    counted = 0
+    # Walk back whole days; closed days do not count (a weekend is no stall).
+    for _step in range(366 * 3):
+        if counted >= settings.ONBOARDING_STALL_DAYS:
+            break
+        day -= timedelta(days=1)
+        if calendar.always_open or calendar.is_business_day(day):
+            counted += 1
+    start = timezone.localtime(now)
+    return start.replace(year=day.year, month=day.month, day=day.day)
