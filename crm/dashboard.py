@@ -12,6 +12,7 @@ from complaints.models import Complaint
 from complaints.views import awaiting_approval_by, handoffs_for
 from customers.filters import today_bounds
 from customers.models import FollowUp
+from onboarding.models import Handoff, Onboarding, OnboardingStep
 
 RECENTLY_ASSIGNED_DAYS = 7
 
@@ -85,7 +86,38 @@ def complaint_sections(user, now) -> list[Section]:
     ]
 
 
-SECTION_BUILDERS: list[Callable] = [follow_up_sections, complaint_sections]
+def onboarding_sections(user, now) -> list[Section]:
+    steps = list(
+        OnboardingStep.objects.filter(
+            assignee=user, done_at__isnull=True, onboarding__status=Onboarding.Status.ACTIVE
+        )
+        .select_related("onboarding__customer")
+        .order_by("due_at")[:50]
+    )
+    handoffs = list(
+        Handoff.objects.filter(to_user=user, accepted_at=None, declined_at=None)
+        .select_related("onboarding__customer", "from_user", "step")
+        .order_by("created_at")
+    )
+    return [
+        Section(
+            "onboarding_steps",
+            _("Your onboarding steps"),
+            steps,
+            "onboarding/_step_item.html",
+            _("No onboarding steps are yours."),
+        ),
+        Section(
+            "onboarding_handoffs",
+            _("Onboardings handed to you"),
+            handoffs,
+            "onboarding/_handoff_offer.html",
+            _("Nobody is handing you an onboarding."),
+        ),
+    ]
+
+
+SECTION_BUILDERS: list[Callable] = [follow_up_sections, complaint_sections, onboarding_sections]
 
 
 def sections_for(user) -> list[Section]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 from complaints.demo import seed_demo_complaints
 from crm import roles
 from customers.demo import seed_demo_customers
+from onboarding.demo import SALES_TEAM, SUPPORT_TEAM, seed_demo_onboardings
 
 DEMO_PASSWORD = "tend-demo"  # noqa: S105 - printed on purpose; refused unless DEBUG is on
 
@@ -24,6 +25,8 @@ class DemoPerson:
     first_name: str
     last_name: str
     group: str
+    # The teams onboarding work is routed to: a handoff goes to a person of the next team.
+    teams: tuple[str, ...] = ()
 
     @property
     def is_owner(self) -> bool:
@@ -31,9 +34,9 @@ class DemoPerson:
 
 
 DEMO_PEOPLE = [
-    DemoPerson("sam", "Sam", "Rivera", roles.FRONT_LINE_STAFF),
-    DemoPerson("alex", "Alex", "Chen", roles.FRONT_LINE_STAFF),
-    DemoPerson("sue", "Sue", "Patel", roles.SUPERVISORS),
+    DemoPerson("sam", "Sam", "Rivera", roles.FRONT_LINE_STAFF, teams=(SALES_TEAM,)),
+    DemoPerson("alex", "Alex", "Chen", roles.FRONT_LINE_STAFF, teams=(SUPPORT_TEAM,)),
+    DemoPerson("sue", "Sue", "Patel", roles.SUPERVISORS, teams=(SALES_TEAM,)),
     DemoPerson("olivia", "Olivia", "Brooks", roles.OWNERS),
 ]
 
@@ -57,6 +60,9 @@ def seed_demo_people() -> list[tuple[DemoPerson, "User"]]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=person.group))
+        # Every run, not only at creation: people seeded before the teams existed join them.
+        # An owner may have deleted a team; the demo needs it back.
+        user.groups.add(*(Group.objects.get_or_create(name=team)[0] for team in person.teams))
         seeded.append((person, user))
     return seeded
 
@@ -65,6 +71,7 @@ def seed_demo_people() -> list[tuple[DemoPerson, "User"]]:
 class DemoBusiness:
     customers: int  # created by this run; 0 when the demo business existed already
     complaints: int = 0  # likewise
+    onboardings: int = 0  # likewise
 
 
 @transaction.atomic
@@ -73,5 +80,9 @@ def seed_demo_business(seeded_people: list[tuple[DemoPerson, "User"]]) -> DemoBu
     staff = {person.username: user for person, user in seeded_people}
     customers = seed_demo_customers(staff=staff)
     # Each part tells on its own whether it was seeded: a demo business seeded before
-    # complaints existed gets them now.
-    return DemoBusiness(customers=customers, complaints=seed_demo_complaints(staff=staff))
+    # complaints or onboarding existed gets them now.
+    return DemoBusiness(
+        customers=customers,
+        complaints=seed_demo_complaints(staff=staff),
+        onboardings=seed_demo_onboardings(staff=staff),
+    )

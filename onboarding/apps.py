@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class OnboardingConfig(AppConfig):
     name = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self):
+        from customers import extensions
+        from customers.sweeps import register_deadline_sweep
+        from onboarding import sweeps, timeline
+
+        register_deadline_sweep(sweeps.sweep_unanswered_handoffs)
+        extensions.register_timeline(timeline.onboarding_entries)
+        extensions.register_open_work(timeline.has_active_onboarding)
+        extensions.register_action(timeline.start_onboarding_action)

@@ -223,7 +223,8 @@ def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
         owner=onboarding.owner,
         kind=FollowUp.Kind.AFTER_ONBOARDING,
         subject=_("Check in with %(customer)s after onboarding") % {"customer": customer},
-        due_at=now + timedelta(days=settings.ONBOARDING_CHECK_IN_DAYS),
+        # Days on the local clock: across a daylight-saving change the check-in keeps its hour.
+        due_at=timezone.localtime(now) + timedelta(days=settings.ONBOARDING_CHECK_IN_DAYS),
         source=onboarding,
     )
 
@@ -231,10 +232,11 @@ def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
 @transaction.atomic
 def cancel_onboarding(*, actor, onboarding: Onboarding, reason: str) -> Onboarding:
     """Stop the onboarding, saying why; a handoff waiting for an answer is withdrawn."""
+    onboarding = _locked(onboarding)
+    # Judged on the locked row: the caller's copy may predate an accepted handoff.
     require(may_manage(actor, onboarding), _("Only the owner or a supervisor may cancel."))
     if not reason.strip():
         raise OnboardingError(_("Say why the onboarding is cancelled."))
-    onboarding = _locked(onboarding)
     now = timezone.now()
     onboarding.status = Onboarding.Status.CANCELLED
     onboarding.cancelled_at = now
