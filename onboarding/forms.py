@@ -29,7 +29,12 @@ class StartOnboardingForm(forms.Form):
         self.fields["template"].queryset = templates
         self.fields["owner"].queryset = staff_choices()
         self.initial.setdefault("template", templates.first())
-        self.initial.setdefault("owner", customer.account_owner or actor)
+        # The account owner is accountable by default, when they can own work at all.
+        candidates = self.fields["owner"].queryset
+        account_owner = customer.account_owner
+        if account_owner is None or not candidates.filter(pk=account_owner.pk).exists():
+            account_owner = actor
+        self.initial.setdefault("owner", account_owner)
         owner = self.initial["owner"]
         self.groups = list({step.group_id: step.group for step in _steps_of(templates)}.values())
         for group in self.groups:

@@ -125,3 +125,71 @@ class ComplaintUpdateFactory(factory.django.DjangoModelFactory):
     kind = "note"
     author = factory.SubFactory(UserFactory)
     text = factory.Faker("sentence", nb_words=8)
+
+
+def _team(name: str = "Sales") -> Group:
+    group, _created = Group.objects.get_or_create(name=name)
+    return group
+
+
+class ChecklistTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.ChecklistTemplate"
+
+    name = factory.Sequence(lambda n: f"Checklist {n}")
+
+
+class TemplateStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.TemplateStep"
+
+    template = factory.SubFactory(ChecklistTemplateFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    group = factory.LazyFunction(_team)
+    due_after_days = 1
+
+
+class OnboardingFactory(factory.django.DjangoModelFactory):
+    """A running onboarding without steps; add them with OnboardingStepFactory."""
+
+    class Meta:
+        model = "onboarding.Onboarding"
+
+    customer = factory.SubFactory(CustomerFactory, status="onboarding")
+    name = factory.LazyAttribute(lambda onboarding: f"Welcome: {onboarding.customer.name}")
+    owner = factory.SubFactory(UserFactory)
+    started_at = factory.LazyFunction(timezone.now)
+    last_progress_at = factory.SelfAttribute("started_at")
+    target_at = factory.LazyAttribute(
+        lambda onboarding: onboarding.started_at + timedelta(days=30)
+    )
+
+
+class OnboardingStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "onboarding.OnboardingStep"
+
+    onboarding = factory.SubFactory(OnboardingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    group = factory.LazyFunction(_team)
+    assignee = factory.SelfAttribute("onboarding.owner")
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+
+
+class HandoffFactory(factory.django.DjangoModelFactory):
+    """A handoff waiting for an answer, at a handoff step of its onboarding."""
+
+    class Meta:
+        model = "onboarding.Handoff"
+
+    onboarding = factory.SubFactory(OnboardingFactory)
+    step = factory.SubFactory(
+        OnboardingStepFactory,
+        onboarding=factory.SelfAttribute("..onboarding"),
+        is_handoff_point=True,
+    )
+    from_user = factory.SelfAttribute("onboarding.owner")
+    to_user = factory.SubFactory(UserFactory)
+    note = "Promised a call in the first week; they expect their first delivery on Tuesday."

@@ -16,6 +16,8 @@ from tests.conftest import CHROMIUM
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"width": 360, "height": 740}
+# The data migrations whose rows the browser tests restore themselves (see _migrated_rows).
+DATA_MIGRATIONS = ["complaints.migrations.0003_defaults", "onboarding.migrations.0002_defaults"]
 
 
 @pytest.fixture(scope="session")
@@ -68,5 +70,5 @@ def _migrated_rows(transactional_db):
     the serialized copy of the migrated database, so serialized rollback cannot restore them.
     """
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    defaults = importlib.import_module("complaints.migrations.0003_defaults")
-    defaults.create_defaults(apps, None)
+    for migration in DATA_MIGRATIONS:
+        importlib.import_module(migration).create_defaults(apps, None)

@@ -125,7 +125,7 @@ def test_stalled_keeps_active_onboardings_without_progress_since_the_moment(staf
 
 
 def test_template_steps_are_listed_in_their_order(sales, support):
-    template = ChecklistTemplate.objects.create(name="New customer")
+    template = ChecklistTemplate.objects.create(name="Bakery welcome")
     TemplateStep.objects.create(template=template, position=2, title="Kickoff", group=support)
     TemplateStep.objects.create(template=template, position=1, title="Welcome", group=sales)
 

@@ -114,7 +114,7 @@ def make_template(name: str, *steps: dict) -> ChecklistTemplate:
 def new_customer_template(sales, support) -> ChecklistTemplate:
     """Sales confirm and welcome, hand over to support, who kick off; the check-in is optional."""
     return make_template(
-        "New customer",
+        "Bakery welcome",
         {"title": "Confirm the order in writing", "group": sales, "due_after_days": 1},
         {
             "title": "Welcome call",
@@ -261,7 +261,7 @@ def test_deleting_the_template_keeps_the_running_onboarding_and_its_steps(
 def test_step_due_dates_count_business_days_from_the_start_skipping_weekends_and_holidays(
     weekdays_nine_to_five, seller, customer, sales, clock
 ):
-    # given: Mon–Fri hours and a holiday on Tuesday
+    # given: Monday to Friday hours and a holiday on Tuesday
     Holiday.objects.create(date=TUESDAY, name="Bakers' day")
     template = make_template(
         "Short",

@@ -208,6 +208,25 @@ def test_reminder_is_not_sent_when_the_handoff_was_answered_after_the_sweep_read
     assert handoff.reminded_at is None
 
 
+def test_reminder_is_not_sent_twice_when_another_worker_reminded_after_the_sweep_read_it(
+    handoff, clock, sweep, mailoutbox, monkeypatch
+):
+    clock.set(at(MONDAY, 11))
+    read_rows = sweeps._in_batches
+
+    def reminded_after_reading(queryset):
+        for row in read_rows(queryset):
+            Handoff.objects.filter(pk=row.pk).update(reminded_at=at(MONDAY, 10, 59))
+            yield row
+
+    monkeypatch.setattr(sweeps, "_in_batches", reminded_after_reading)
+
+    assert sweep() == SweepResult()
+    assert mailoutbox == []
+    handoff.refresh_from_db()
+    assert handoff.reminded_at == at(MONDAY, 10, 59)
+
+
 # --- Escalating to supervisors -------------------------------------------------------------------
 
 

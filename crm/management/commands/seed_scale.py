@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _
 from complaints.scale import COMPLAINTS_STEP
 from customers.models import Customer
 from customers.scale import CUSTOMERS_STEP, ScaleBatch, ScaleStep, ensure_scale_staff
+from onboarding.scale import ONBOARDING_STEP
 
 # Run in this order for every batch, and cleared in the reverse order (children first). The
 # customers step comes first: the others add their rows for the customers it created.
-STEPS: list[ScaleStep] = [CUSTOMERS_STEP, COMPLAINTS_STEP]
+STEPS: list[ScaleStep] = [CUSTOMERS_STEP, COMPLAINTS_STEP, ONBOARDING_STEP]
 SEED = 20240917  # the same data set every run, so that benchmarks compare like with like
 
 
 class Command(BaseCommand):
     help = (
         "Build a large synthetic data set for benchmarks: N customers with their contacts, "
-        "interactions, follow-ups and complaints, inserted in bulk."
+        "interactions, follow-ups, complaints and onboardings, inserted in bulk."
     )
 
     def add_arguments(self, parser):

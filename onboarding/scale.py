@@ -1,0 +1,270 @@
+"""Synthetic onboardings in bulk, the onboarding app's step of ``manage.py seed_scale``.
+
+About one customer in ten gets an onboarding with the steps of the "New customer" template
+copied into it. Which kind follows the customer's lifecycle: customers being onboarded have a
+running one (some waiting on a handoff, some stalled), active customers a completed one with its
+after-onboarding check-in, prospects and former customers a cancelled one. Rows go in with
+``bulk_create`` and no history, like the customers'.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from crm.calendar import BusinessCalendar
+from customers.models import Customer, FollowUp, FollowUpReschedule
+from customers.scale import INSERT_ROWS, ScaleBatch, ScaleStep
+from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep, TemplateStep
+from onboarding.services import stalled_since
+
+Status = Onboarding.Status
+TEMPLATE_NAME = "New customer"
+MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+# The chance that a customer has an onboarding, by lifecycle status. Weighted by how many
+# customers the customers step puts in each status, about one in ten overall: half of those
+# being onboarded, a few of the rest.
+CHANCE = {
+    Customer.Status.ONBOARDING: 0.5,
+    Customer.Status.ACTIVE: 0.06,
+    Customer.Status.PROSPECT: 0.045,
+    Customer.Status.FORMER: 0.045,
+}
+STALLED_SHARE = 0.2  # of the running onboardings
+PENDING_SHARE = 0.5  # of the running ones that reached the handoff step
+HANDOFF_NOTES = [
+    "Promised a call about reorders in the first week of the month.",
+    "They expect the standing order to start next Tuesday; invoice to the office manager.",
+    "Keen on barista training; said we would book it in the first month.",
+]
+CANCEL_REASONS = [
+    "They changed their mind before the first delivery.",
+    "Budget frozen until next quarter; kept as a prospect.",
+    "Went with another supplier after the tasting.",
+]
+STEP_NOTE = "Done as agreed."
+CHECK_IN_OUTCOME = "Happy a month on."
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What every onboarding of a batch is copied from, read once per batch."""
+
+    template: ChecklistTemplate
+    steps: list[TemplateStep]
+    handoff_index: int | None
+    calendar: BusinessCalendar
+
+    @classmethod
+    def load(cls) -> "_Setting | None":
+        template = (
+            ChecklistTemplate.objects.filter(name=TEMPLATE_NAME).first()
+            or ChecklistTemplate.objects.filter(is_active=True, steps__isnull=False).first()
+        )
+        steps = list(template.steps.order_by("position", "pk")) if template else []
+        if not steps:
+            return None
+        handoffs = [i for i, step in enumerate(steps[:-1]) if step.is_handoff_point]
+        return cls(template, steps, handoffs[0] if handoffs else None, BusinessCalendar.load())
+
+
+@dataclass
+class _Draft:
+    onboarding: Onboarding
+    steps: list[OnboardingStep]
+    handoffs: list[Handoff]
+
+
+def seed_onboardings(batch: ScaleBatch) -> dict[str, int]:
+    """Give about one customer of the batch in ten an onboarding, with its steps and handoffs."""
+    setting = _Setting.load()
+    if setting is None:
+        return {"onboardings": 0}
+    rng, now = batch.rng, batch.now
+    stall_line = stalled_since(now, setting.calendar)
+    drafts = [
+        _draft(customer, rng, now, stall_line, setting, batch.staff)
+        for customer in batch.customers
+        if rng.random() < CHANCE.get(customer.status, 0)
+    ]
+    onboardings = Onboarding.objects.bulk_create(
+        [draft.onboarding for draft in drafts], batch_size=INSERT_ROWS
+    )
+    steps, handoffs = [], []
+    for draft in drafts:
+        for step in draft.steps:
+            step.onboarding_id = draft.onboarding.pk
+            steps.append(step)
+    OnboardingStep.objects.bulk_create(steps, batch_size=INSERT_ROWS)
+    for draft in drafts:
+        for handoff in draft.handoffs:
+            handoff.onboarding_id = draft.onboarding.pk
+            handoff.step_id = handoff.step.pk
+            handoffs.append(handoff)
+    Handoff.objects.bulk_create(handoffs, batch_size=INSERT_ROWS)
+    check_ins = _check_ins(onboardings, now)
+    FollowUp.objects.bulk_create(check_ins, batch_size=INSERT_ROWS)
+    return {
+        "onboardings": len(onboardings),
+        "onboarding steps": len(steps),
+        "handoffs": len(handoffs),
+        "onboarding check-ins": len(check_ins),
+    }
+
+
+def _draft(
+    customer: Customer,
+    rng: random.Random,
+    now: datetime,
+    stall_line: datetime,
+    setting: _Setting,
+    staff: list,
+) -> _Draft:
+    owner_id = customer.account_owner_id or rng.choice(staff).pk
+    # Someone else takes over at the handoff: the next of the scale staff.
+    receiver_id = staff[(_index_of(staff, owner_id) + 1) % len(staff)].pk
+    if customer.status == Customer.Status.ONBOARDING:
+        status = Status.ACTIVE
+        started = now - timedelta(seconds=rng.randrange(30 * 24 * 3600))
+    else:
+        status = (
+            Status.COMPLETED if customer.status == Customer.Status.ACTIVE else Status.CANCELLED
+        )
+        started = now - timedelta(days=rng.randint(45, 720))
+    # Never before the customer was on our books.
+    started = min(max(started, customer.created_at + HOUR), now - HOUR)
+    onboarding = Onboarding(
+        customer_id=customer.pk,
+        template=setting.template,
+        name=f"{setting.template.name}: {customer.name}"[:200],
+        owner_id=owner_id,
+        status=status,
+        started_at=started,
+        started_by_id=owner_id,
+    )
+    steps = []
+    for position, step in enumerate(setting.steps, start=1):
+        receivers = setting.handoff_index is not None and position - 1 > setting.handoff_index
+        steps.append(
+            OnboardingStep(
+                position=position,
+                title=step.title,
+                instructions=step.instructions,
+                group_id=step.group_id,
+                due_after_days=step.due_after_days,
+                is_required=step.is_required,
+                is_handoff_point=step.is_handoff_point,
+                captures_preferences=step.captures_preferences,
+                assignee_id=receiver_id if receivers else owner_id,
+                due_at=setting.calendar.add_business_days(started, step.due_after_days),
+            )
+        )
+    onboarding.target_at = max(step.due_at for step in steps)
+    # How many steps are done, in order, and when the last of them was: lately for a running
+    # one (long ago for a stalled one), some weeks after the start for the others.
+    done = len(steps) if status == Status.COMPLETED else rng.randint(0, len(steps) - 1)
+    if status == Status.ACTIVE:
+        stalled = rng.random() < STALLED_SHARE and started < stall_line - DAY
+        end = stall_line - DAY if stalled else now - MINUTE * rng.randint(1, 600)
+    else:
+        end = started + timedelta(days=rng.randint(20, 44))
+    end = min(max(end, started), now - MINUTE)
+    handoffs: list[Handoff] = []
+    for index, step in enumerate(steps[:done]):
+        step.done_at = started + (end - started) * (index + 1) / done
+        step.done_by_id = step.assignee_id if not step.is_handoff_point else owner_id
+        step.note = STEP_NOTE
+        if step.is_handoff_point:
+            note = rng.choice(HANDOFF_NOTES)
+            step.note = note
+            handoffs.append(
+                Handoff(
+                    step=step,
+                    from_user_id=owner_id,
+                    to_user_id=receiver_id,
+                    note=note,
+                    created_at=step.done_at - HOUR,
+                    accepted_at=step.done_at,
+                )
+            )
+            onboarding.owner_id = receiver_id
+    onboarding.last_progress_at = steps[done - 1].done_at if done else started
+    if status == Status.ACTIVE and setting.handoff_index == done and rng.random() < PENDING_SHARE:
+        handoffs.append(
+            Handoff(
+                step=steps[done],
+                from_user_id=owner_id,
+                to_user_id=receiver_id,
+                note=rng.choice(HANDOFF_NOTES),
+                created_at=min(now - MINUTE, onboarding.last_progress_at + HOUR),
+            )
+        )
+    if status == Status.COMPLETED:
+        onboarding.completed_at = onboarding.last_progress_at
+    elif status == Status.CANCELLED:
+        onboarding.cancelled_at = min(
+            onboarding.last_progress_at + timedelta(days=rng.randint(1, 5)), now - MINUTE
+        )
+        onboarding.cancel_reason = rng.choice(CANCEL_REASONS)
+    return _Draft(onboarding, steps, handoffs)
+
+
+def _index_of(staff: list, pk: int) -> int:
+    return next((i for i, person in enumerate(staff) if person.pk == pk), 0)
+
+
+def _check_ins(onboardings: list[Onboarding], now: datetime) -> list[FollowUp]:
+    """The after-onboarding check-in of each completed onboarding; kept when it is past."""
+    onboarding_type = ContentType.objects.get_for_model(Onboarding)
+    rows = []
+    for onboarding in onboardings:
+        if onboarding.status != Status.COMPLETED:
+            continue
+        due_at = onboarding.completed_at + timedelta(days=settings.ONBOARDING_CHECK_IN_DAYS)
+        follow_up = FollowUp(
+            customer_id=onboarding.customer_id,
+            owner_id=onboarding.owner_id,
+            kind=FollowUp.Kind.AFTER_ONBOARDING,
+            subject="Check in after onboarding",
+            due_at=due_at,
+            created_by_id=onboarding.owner_id,
+            created_at=onboarding.completed_at,
+            assigned_at=onboarding.completed_at,
+            source_type=onboarding_type,
+            source_id=onboarding.pk,
+        )
+        if due_at < now:
+            follow_up.status = FollowUp.Status.DONE
+            follow_up.completed_at = due_at
+            follow_up.completed_by_id = onboarding.owner_id
+            follow_up.outcome = CHECK_IN_OUTCOME
+        rows.append(follow_up)
+    return rows
+
+
+def clear_onboardings() -> dict[str, int]:
+    """Delete every onboarding and all that hangs off them, including their check-ins.
+
+    Raw deletes, children first, as in clear_customers: the ORM's delete would load every row.
+    """
+    onboarding_type = ContentType.objects.get_for_model(Onboarding)
+    querysets: dict[str, QuerySet] = {
+        "onboarding check-in reschedules": FollowUpReschedule.objects.filter(
+            follow_up__source_type=onboarding_type
+        ),
+        "onboarding check-ins": FollowUp.objects.filter(source_type=onboarding_type),
+        "onboarding check-in history": FollowUp.history.model.objects.filter(
+            source_type=onboarding_type
+        ),
+        "handoffs": Handoff.objects.all(),
+        "onboarding steps": OnboardingStep.objects.all(),
+        "onboardings": Onboarding.objects.all(),
+        "onboarding history": Onboarding.history.model.objects.all(),
+    }
+    return {label: queryset._raw_delete(queryset.db) for label, queryset in querysets.items()}
+
+
+ONBOARDING_STEP = ScaleStep("onboarding", seed_onboardings, clear_onboardings)
