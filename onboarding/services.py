@@ -77,9 +77,16 @@ def start_onboarding(
         raise OnboardingError(_("The template “%(name)s” has no steps.") % {"name": template})
     if not owner.is_active:
         raise OnboardingError(_("%(name)s cannot own an onboarding.") % {"name": _name(owner)})
+    assignees = assignees or {}
+    groups = {step.group_id: step.group for step in steps}
+    for group_id, person in assignees.items():
+        if group_id in groups and not (person.is_active and in_group(person, groups[group_id])):
+            raise OnboardingError(
+                _("%(name)s is not in %(group)s.")
+                % {"name": _name(person), "group": groups[group_id].name}
+            )
     now = now or timezone.now()
     calendar = BusinessCalendar.load()
-    assignees = assignees or {}
     try:
         with transaction.atomic():
             onboarding = Onboarding.objects.create(

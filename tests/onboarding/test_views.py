@@ -240,3 +240,10 @@ def test_my_day_lists_my_onboarding_steps(staff_client, seller, template):
 def test_people_without_a_role_cannot_see_onboardings(client):
     client.force_login(UserFactory())
     assert client.get("/onboarding/").status_code == 403
+
+
+def test_a_forged_assignee_outside_the_team_is_refused(seller, template, other_staff, sales):
+    customer = CustomerFactory(status="prospect")
+    with pytest.raises(services.OnboardingError, match="is not in Sales"):
+        start(seller, customer, template, assignees={sales.pk: other_staff})
+    assert not Onboarding.objects.exists()
