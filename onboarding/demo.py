@@ -91,7 +91,8 @@ STORIES = [
                   "of the month; texts are best, never during classes."),
         ),
     ),
-    # Handed over: Alex declined the first offer (out on the road), took the second.
+    # Handed over: Alex declined the first offer (out on the road), took the second; the
+    # 30-day check-in is his now.
     Story(
         "atlas", "sam", 17 * DAY, Reached.HANDOFF, last_progress_ago=4 * DAY,
         offers=(
@@ -108,9 +109,7 @@ STORIES = [
         ),
     ),
     # Stalled: nobody has reached Oleksandr for the welcome call in over a week.
-    Story(
-        "oleksandr", "sam", 15 * DAY, Reached.BEFORE_PREFERENCES, stalled=True,
-    ),
+    Story("oleksandr", "sam", 15 * DAY, Reached.BEFORE_PREFERENCES, stalled=True),
     # Cancelled: Fjord put the switch on hold; Sue keeps them as a prospect.
     Story(
         "fjord", "sue", 30 * DAY, Reached.FIRST, last_progress_ago=29 * DAY,
