@@ -202,6 +202,7 @@ def test_seed_demo_run_twice_creates_no_more_customers_or_history(debug_on, caps
 
     assert _counts() == counts
     assert f"Created {counts['Customer']} demo customers" in first_output
+    assert "complaints and" in first_output
     assert "nothing more was created" in capsys.readouterr().out
 
 

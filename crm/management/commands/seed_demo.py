@@ -18,13 +18,20 @@ class Command(BaseCommand):
             )
         seeded = demo.seed_demo_people()
         business = demo.seed_demo_business(seeded)
-        if business.customers:
+        if business.customers or business.complaints or business.onboardings:
             self.stdout.write(
-                _("Created %(count)d demo customers with their contacts, history and follow-ups.")
-                % {"count": business.customers}
+                _(
+                    "Created %(customers)d demo customers with their history and follow-ups, "
+                    "%(complaints)d complaints and %(onboardings)d onboardings."
+                )
+                % {
+                    "customers": business.customers,
+                    "complaints": business.complaints,
+                    "onboardings": business.onboardings,
+                }
             )
         else:
-            self.stdout.write(_("The demo customers exist already; nothing more was created."))
+            self.stdout.write(_("The demo data exists already; nothing more was created."))
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Sign in as:")))
         for person, user in seeded:
             password = (
