@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from customers import services
 from customers.models import (
+    CUSTOMER_RECORD_FIELDS,
     Contact,
     Customer,
     DigestLog,
@@ -87,28 +88,7 @@ class CustomerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "kind",
-            "status",
-            "account_owner",
-            "referred_by",
-            "phone",
-            "email",
-            "address",
-            "preferred_channel",
-            "contact_days",
-            "contact_from",
-            "contact_until",
-            "do_not_contact",
-            "keep_in_touch_days",
-            "interests",
-            "goals",
-            "became_customer_on",
-            "lost_on",
-            "lost_reason",
-            "lost_note",
-        ]
+        fields = [*CUSTOMER_RECORD_FIELDS[:4], "referred_by", *CUSTOMER_RECORD_FIELDS[4:]]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

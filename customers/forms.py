@@ -3,7 +3,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Channel, Contact, Customer, FollowUp, Interaction, Weekday
+from customers.models import (
+    CUSTOMER_RECORD_FIELDS,
+    Channel,
+    Contact,
+    Customer,
+    FollowUp,
+    Interaction,
+    Weekday,
+)
 from customers.text import normalise_phone
 
 PHONE_ERROR = _("Enter a phone number we can call, e.g. +1 202 555 0142 or (202) 555-0142.")
@@ -65,27 +73,7 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "kind",
-            "status",
-            "account_owner",
-            "phone",
-            "email",
-            "address",
-            "preferred_channel",
-            "contact_days",
-            "contact_from",
-            "contact_until",
-            "do_not_contact",
-            "interests",
-            "goals",
-            "keep_in_touch_days",
-            "became_customer_on",
-            "lost_on",
-            "lost_reason",
-            "lost_note",
-        ]
+        fields = list(CUSTOMER_RECORD_FIELDS)
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "goals": forms.Textarea(attrs={"rows": 2}),

@@ -29,6 +29,30 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sun")
 
 
+# The customer record as people fill it in: the web form, the admin and CSV files all use it.
+CUSTOMER_RECORD_FIELDS = (
+    "name",
+    "kind",
+    "status",
+    "account_owner",
+    "phone",
+    "email",
+    "address",
+    "preferred_channel",
+    "contact_days",
+    "contact_from",
+    "contact_until",
+    "do_not_contact",
+    "interests",
+    "goals",
+    "keep_in_touch_days",
+    "became_customer_on",
+    "lost_on",
+    "lost_reason",
+    "lost_note",
+)
+
+
 class CustomerQuerySet(models.QuerySet):
     def search(self, query: str):
         """Match a name, email or phone number in any case, with or without accents."""

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, results, widgets
 
 from customers import services
-from customers.models import Channel, Contact, Customer, Weekday
+from customers.models import CUSTOMER_RECORD_FIELDS, Channel, Contact, Customer, Weekday
 from customers.text import normalise_phone, search_key
 
 # The header is line 1 of the file, so data row n is line n + 1.
@@ -315,27 +315,7 @@ class CustomerResource(AllOrNothingResource):
 
     class Meta:
         model = Customer
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "status",
-            "account_owner",
-            "phone",
-            "email",
-            "address",
-            "preferred_channel",
-            "contact_days",
-            "contact_from",
-            "contact_until",
-            "do_not_contact",
-            "interests",
-            "goals",
-            "keep_in_touch_days",
-            "became_customer_on",
-            "lost_on",
-            "lost_reason",
-        ]
+        fields = ["id", *CUSTOMER_RECORD_FIELDS]
         import_id_fields = ["id"]
         clean_model_instances = True
         # Rows go through Customer.save() (via the services), which fills the normalised

@@ -1,9 +1,11 @@
 import os
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
 
 from crm import roles
+from crm.models import BusinessHours
 from tests.factories import UserFactory
 
 CHROMIUM = Path(os.environ.get("TEND_CHROMIUM", "/usr/bin/chromium"))
@@ -49,6 +51,33 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     # Production hashing is slow on purpose; tests create and check many passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Run Celery tasks in-process: notifications are tasks enqueued after commit."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+
+
+@pytest.fixture
+def weekdays_nine_to_five(db):
+    """Business hours Monday to Friday, 09:00 to 17:00."""
+    BusinessHours.objects.bulk_create(
+        BusinessHours(weekday=weekday, opens=time(9), closes=time(17)) for weekday in range(5)
+    )
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Stop the clock at a chosen moment: ``clock.set(moment)`` returns the moment."""
+
+    class Clock:
+        def set(self, moment: datetime) -> datetime:
+            time_machine.move_to(moment, tick=False)
+            return moment
+
+    return Clock()
 
 
 @pytest.fixture

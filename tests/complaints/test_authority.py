@@ -24,12 +24,6 @@ STATUS = Complaint.Status
 
 
 @pytest.fixture
-def eager_celery(settings):
-    # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
-
-@pytest.fixture
 def sent(eager_celery, django_capture_on_commit_callbacks):
     """Run a service and the notifications it enqueues on commit; return what it returned."""
 

@@ -35,12 +35,6 @@ def _frozen(settings, time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-@pytest.fixture
-def eager_celery(settings):
-    # Run tasks in-process: the intake task and the notifications it sends.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
-
 ANY_CUSTOMER = object()
 
 

@@ -19,7 +19,7 @@ from complaints.models import (
 )
 from complaints.services import ComplaintError
 from crm import roles
-from crm.models import BusinessHours, Holiday
+from crm.models import Holiday
 from customers.models import FollowUp
 from customers.sweeps import sweep_overdue_follow_ups
 from tests.factories import ComplaintFactory, CustomerFactory, UserFactory
@@ -44,29 +44,6 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 @pytest.fixture(autouse=True)
 def _london(settings):
     settings.TIME_ZONE = "Europe/London"
-
-
-@pytest.fixture
-def weekdays_nine_to_five(db):
-    BusinessHours.objects.bulk_create(
-        BusinessHours(weekday=weekday, opens=time(9), closes=time(17)) for weekday in range(5)
-    )
-
-
-@pytest.fixture
-def clock(time_machine):
-    class Clock:
-        def set(self, moment: datetime) -> datetime:
-            time_machine.move_to(moment, tick=False)
-            return moment
-
-    return Clock()
-
-
-@pytest.fixture
-def eager_celery(settings):
-    # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
 @pytest.fixture

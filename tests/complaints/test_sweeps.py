@@ -6,7 +6,6 @@ import pytest
 from complaints import sweeps
 from complaints.models import Complaint
 from crm import roles
-from crm.models import BusinessHours
 from customers import sweeps as customer_sweeps
 from customers import tasks
 from customers.sweeps import SweepResult
@@ -35,23 +34,6 @@ def _business_settings(settings):
     # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
-
-
-@pytest.fixture
-def weekdays_nine_to_five(db):
-    BusinessHours.objects.bulk_create(
-        BusinessHours(weekday=weekday, opens=time(9), closes=time(17)) for weekday in range(5)
-    )
-
-
-@pytest.fixture
-def clock(time_machine):
-    class Clock:
-        def set(self, moment: datetime) -> datetime:
-            time_machine.move_to(moment, tick=False)
-            return moment
-
-    return Clock()
 
 
 @pytest.fixture

@@ -16,11 +16,6 @@ def _mid_morning(time_machine):
     time_machine.move_to("2026-11-23 10:00:00+00:00", tick=True)
 
 
-@pytest.fixture
-def eager_celery(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
-
 def in_hours(hours: float):
     return timezone.now() + timedelta(hours=hours)
 

@@ -54,12 +54,6 @@ def now(time_machine):
 
 
 @pytest.fixture
-def eager_celery(settings):
-    # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
-
-@pytest.fixture
 def nobody(db):
     """Someone signed in without any role, so without any permission."""
     return UserFactory()

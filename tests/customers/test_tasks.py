@@ -7,7 +7,6 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from crm.celery import app
-from crm.models import BusinessHours
 from customers import sweeps, tasks
 from customers.models import DigestLog, FollowUp
 from customers.sweeps import SweepResult
@@ -30,13 +29,6 @@ def _business_settings(settings):
     # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
-
-
-@pytest.fixture
-def weekdays_nine_to_five(db):
-    BusinessHours.objects.bulk_create(
-        BusinessHours(weekday=weekday, opens=time(9), closes=time(17)) for weekday in range(5)
-    )
 
 
 def test_deadline_task_reminds_the_owner_of_an_overdue_follow_up(

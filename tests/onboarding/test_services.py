@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from crm import roles
 from crm.calendar import BusinessCalendar
-from crm.models import BusinessHours, Holiday
+from crm.models import Holiday
 from customers.models import Customer, FollowUp
 from onboarding import services
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep, TemplateStep
@@ -84,23 +84,6 @@ def outsider(sales):
     person = UserFactory(username="outsider", first_name="Olga", group=roles.FRONT_LINE_STAFF)
     person.groups.add(sales)
     return person
-
-
-@pytest.fixture
-def weekdays_nine_to_five(db):
-    BusinessHours.objects.bulk_create(
-        BusinessHours(weekday=weekday, opens=time(9), closes=time(17)) for weekday in range(5)
-    )
-
-
-@pytest.fixture
-def clock(time_machine):
-    class Clock:
-        def set(self, moment: datetime) -> datetime:
-            time_machine.move_to(moment, tick=False)
-            return moment
-
-    return Clock()
 
 
 def make_template(name: str, *steps: dict) -> ChecklistTemplate:
