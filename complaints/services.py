@@ -31,6 +31,7 @@ from customers import services as customer_services
 from customers.models import Contact, Customer, FollowUp
 from customers.notifications import enqueue_after_commit, notify
 from customers.permissions import require
+from customers.text import person_name
 
 MANAGE_ANY_COMPLAINT = "complaints.manage_any_complaint"
 REPEAT_WINDOW = timedelta(days=90)
@@ -53,10 +54,6 @@ def may_act_on(user, complaint: Complaint) -> bool:
     return user.is_active and (
         complaint.owner_id == user.pk or user.has_perm(MANAGE_ANY_COMPLAINT)
     )
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _record(complaint, *, actor, kind, text="", channel="", from_status="", to_status=""):
@@ -407,7 +404,7 @@ def propose_remedy(
         complaint,
         actor=actor,
         kind=ComplaintUpdate.Kind.REMEDY,
-        text=text % {"remedy": remedy, "name": _name(actor)},
+        text=text % {"remedy": remedy, "name": person_name(actor)},
     )
     complaint.save()
     if not within:
@@ -447,7 +444,7 @@ def decide_remedy(*, actor, remedy: Remedy, approve: bool, note: str = "") -> Re
         actor=actor,
         kind=ComplaintUpdate.Kind.REMEDY,
         text=_("%(remedy)s %(verdict)s by %(name)s. %(note)s")
-        % {"remedy": remedy, "verdict": verdict, "name": _name(actor), "note": note},
+        % {"remedy": remedy, "verdict": verdict, "name": person_name(actor), "note": note},
     )
     complaint.save()
     notify(
@@ -638,9 +635,13 @@ def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_v
     """Offer the complaint to someone else; the actor stays owner until they accept."""
     complaint = _locked(complaint, actor=actor, expected_version=expected_version)
     if to_user.pk == complaint.owner_id:
-        raise ComplaintError(_("%(name)s owns this complaint already.") % {"name": _name(to_user)})
+        raise ComplaintError(
+            _("%(name)s owns this complaint already.") % {"name": person_name(to_user)}
+        )
     if not (to_user.is_active and to_user.has_perm("complaints.change_complaint")):
-        raise ComplaintError(_("%(name)s cannot take complaints.") % {"name": _name(to_user)})
+        raise ComplaintError(
+            _("%(name)s cannot take complaints.") % {"name": person_name(to_user)}
+        )
     if not note.strip():
         raise ComplaintError(_("Tell the receiver what was promised and what comes next."))
     if complaint.handoffs.filter(accepted_at=None, declined_at=None).exists():
@@ -652,7 +653,7 @@ def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_v
         complaint,
         actor=actor,
         kind=ComplaintUpdate.Kind.REASSIGNMENT,
-        text=_("Offered to %(name)s: %(note)s") % {"name": _name(to_user), "note": note},
+        text=_("Offered to %(name)s: %(note)s") % {"name": person_name(to_user), "note": note},
     )
     complaint.save()
     notify(
@@ -685,7 +686,8 @@ def accept_handoff(*, actor, handoff: ComplaintHandoff) -> Complaint:
         complaint,
         actor=actor,
         kind=ComplaintUpdate.Kind.REASSIGNMENT,
-        text=_("%(new)s took over from %(old)s.") % {"new": _name(actor), "old": _name(previous)},
+        text=_("%(new)s took over from %(old)s.")
+        % {"new": person_name(actor), "old": person_name(previous)},
     )
     complaint.save()
     # As with any reassignment, the new owner hears afresh of a check-in already overdue.
@@ -708,12 +710,12 @@ def decline_handoff(*, actor, handoff: ComplaintHandoff, reason: str) -> Complai
         handoff.complaint,
         actor=actor,
         kind=ComplaintUpdate.Kind.REASSIGNMENT,
-        text=_("%(name)s declined: %(reason)s") % {"name": _name(actor), "reason": reason},
+        text=_("%(name)s declined: %(reason)s") % {"name": person_name(actor), "reason": reason},
     )
     notify(
         user=handoff.from_user,
         subject=_("%(name)s declined complaint %(reference)s")
-        % {"name": _name(actor), "reference": handoff.complaint.reference},
+        % {"name": person_name(actor), "reference": handoff.complaint.reference},
         body=reason,
         path=handoff.complaint.get_absolute_url(),
     )

@@ -8,7 +8,7 @@ run or a second worker sends nothing twice.
 """
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -24,12 +24,10 @@ from complaints.models import Complaint
 from crm.calendar import BusinessCalendar
 from customers.notifications import notify
 from customers.permissions import supervisors
-from customers.sweeps import SweepResult
+from customers.sweeps import SweepResult, in_batches
+from customers.text import person_name
 
 logger = logging.getLogger(__name__)
-
-# Rows read per query: large enough for few queries, small enough for memory.
-BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ def _notify_owners(clock: SLAClock, now: datetime) -> int:
     breaching = clock.breaching(now)
     waiting = breaching.filter(**{clock.notified_field: None}).select_related("customer", "owner")
     notified = 0
-    for complaint in _in_batches(waiting):
+    for complaint in in_batches(waiting):
         # The claim re-checks the row: since it was read it may have been acknowledged,
         # updated, paused, resolved or claimed by another worker, and then the notice is not
         # ours to send.
@@ -156,7 +154,7 @@ def _escalate(
         .select_related("customer", "owner")
     )
     escalated = 0
-    for complaint in _in_batches(waiting):
+    for complaint in in_batches(waiting):
         notified_at = getattr(complaint, clock.notified_field)
         if calendar.add_business_minutes(notified_at, grace) > now:
             continue
@@ -170,7 +168,7 @@ def _escalate(
             continue
         facts = {
             **_facts(complaint),
-            "owner": _name(complaint.owner),
+            "owner": person_name(complaint.owner),
             "late": _late(clock, complaint),
             "told": _when(notified_at),
         }
@@ -206,20 +204,3 @@ def _severity_line(complaint: Complaint) -> str:
 
 def _when(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%a %d %b %H:%M}"
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _in_batches(queryset: QuerySet[Complaint]) -> Iterator[Complaint]:
-    """Yield the queryset's rows in primary-key order, BATCH_SIZE rows per query."""
-    # Keyed on the last primary key rather than an offset: claimed rows drop out of the
-    # queryset as the sweep goes, and an offset would then skip rows.
-    last_pk = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:BATCH_SIZE])
-        yield from batch
-        if len(batch) < BATCH_SIZE:
-            return
-        last_pk = batch[-1].pk

@@ -25,6 +25,7 @@ from crm.calendar import BusinessCalendar
 from customers.models import Customer, DigestLog, FollowUp, Interaction
 from customers.notifications import notify
 from customers.permissions import supervisors
+from customers.text import person_name
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def _remind_overdue_owners(now: datetime) -> int:
         .select_related("customer", "owner")
     )
     reminded = 0
-    for follow_up in _in_batches(waiting):
+    for follow_up in in_batches(waiting):
         # The claim re-checks the row: since it was read it may have been completed, moved or
         # claimed by another worker, and then the reminder is not ours to send.
         claimed = (
@@ -110,7 +111,7 @@ def _escalate_overdue(now: datetime, calendar: BusinessCalendar) -> int:
     )
     recipients = None
     escalated = 0
-    for follow_up in _in_batches(waiting):
+    for follow_up in in_batches(waiting):
         if calendar.add_business_minutes(follow_up.overdue_notified_at, grace) > now:
             continue
         claimed = (
@@ -129,7 +130,7 @@ def _escalate_overdue(now: datetime, calendar: BusinessCalendar) -> int:
             recipients = list(supervisors())
             if not recipients:
                 logger.warning("Overdue follow-ups are escalated but nobody supervises.")
-        owner = _name(follow_up.owner)
+        owner = person_name(follow_up.owner)
         for person in recipients:
             # An owner who supervises already had the reminder.
             if person.pk == follow_up.owner_id:
@@ -156,19 +157,18 @@ def _promise_note(follow_up: FollowUp) -> str:
     return " " + _("The customer was promised this time.")
 
 
-def _in_batches(queryset) -> Iterator:
-    """Yield the queryset's rows in primary-key order, BATCH_SIZE rows per query."""
+def in_batches(queryset, size: int | None = None) -> Iterator:
+    """Yield the queryset's rows in primary-key order, ``size`` (BATCH_SIZE) rows per query."""
+    size = size or BATCH_SIZE
+    # Keyed on the last primary key rather than an offset: claimed rows drop out of the
+    # queryset as a sweep goes, and an offset would then skip rows.
     last_pk = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:BATCH_SIZE])
+        batch = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:size])
         yield from batch
-        if len(batch) < BATCH_SIZE:
+        if len(batch) < size:
             return
         last_pk = batch[-1].pk
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 # Every app's deadline sweep, called as sweep(now=...) and returning a SweepResult.
@@ -422,7 +422,7 @@ def _send_digest(owner, today: date, follow_ups: list[FollowUp], count: dict, no
 def _digest_body(owner, follow_ups: list[FollowUp], count: dict, now: datetime) -> str:
     overdue = [follow_up for follow_up in follow_ups if follow_up.due_at < now]
     due_today = [follow_up for follow_up in follow_ups if follow_up.due_at >= now]
-    lines = [_("Good morning %(name)s,") % {"name": owner.first_name or _name(owner)}]
+    lines = [_("Good morning %(name)s,") % {"name": owner.first_name or person_name(owner)}]
     if overdue:
         lines += ["", _("Overdue:")]
         lines += [_digest_line(follow_up, "%a %d %b %H:%M") for follow_up in overdue]

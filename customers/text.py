@@ -27,3 +27,8 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.split())
+
+
+def person_name(user) -> str:
+    """Return how Tend names a person to others: full name, else username."""
+    return user.get_full_name() or user.get_username()

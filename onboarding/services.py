@@ -17,6 +17,7 @@ from customers import services as customer_services
 from customers.models import Customer, FollowUp
 from customers.notifications import notify
 from customers.permissions import require
+from customers.text import person_name
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep
 
 MANAGE_ANY_ONBOARDING = "onboarding.manage_any_onboarding"
@@ -31,10 +32,6 @@ PREFERENCE_FIELDS = (
 
 class OnboardingError(Exception):
     """The onboarding cannot take this change, for a reason the person can act on."""
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def may_manage(user, onboarding: Onboarding) -> bool:
@@ -76,14 +73,16 @@ def start_onboarding(
     if not steps:
         raise OnboardingError(_("The template “%(name)s” has no steps.") % {"name": template})
     if not owner.is_active:
-        raise OnboardingError(_("%(name)s cannot own an onboarding.") % {"name": _name(owner)})
+        raise OnboardingError(
+            _("%(name)s cannot own an onboarding.") % {"name": person_name(owner)}
+        )
     assignees = assignees or {}
     groups = {step.group_id: step.group for step in steps}
     for group_id, person in assignees.items():
         if group_id in groups and not (person.is_active and in_group(person, groups[group_id])):
             raise OnboardingError(
                 _("%(name)s is not in %(group)s.")
-                % {"name": _name(person), "group": groups[group_id].name}
+                % {"name": person_name(person), "group": groups[group_id].name}
             )
     now = now or timezone.now()
     calendar = BusinessCalendar.load()
@@ -128,7 +127,7 @@ def start_onboarding(
             user=person,
             subject=_("Onboarding %(customer)s: you have steps") % {"customer": customer},
             body=_("%(actor)s started onboarding %(customer)s and gave you steps in it.")
-            % {"actor": _name(actor), "customer": customer},
+            % {"actor": person_name(actor), "customer": customer},
             path=onboarding.get_absolute_url(),
         )
     return onboarding
@@ -285,10 +284,10 @@ def offer_handoff(*, actor, step: OnboardingStep, to_user, note: str) -> Handoff
     if group is None or not (to_user.is_active and in_group(to_user, group)):
         raise OnboardingError(
             _("%(name)s is not in %(group)s, the team that takes over.")
-            % {"name": _name(to_user), "group": group or _("the next team")}
+            % {"name": person_name(to_user), "group": group or _("the next team")}
         )
     if to_user.pk == onboarding.owner_id:
-        raise OnboardingError(_("%(name)s owns it already.") % {"name": _name(to_user)})
+        raise OnboardingError(_("%(name)s owns it already.") % {"name": person_name(to_user)})
     if onboarding.handoffs.filter(accepted_at=None, declined_at=None).exists():
         raise OnboardingError(_("A handoff is already waiting for an answer."))
     handoff = Handoff.objects.create(
@@ -346,7 +345,7 @@ def decline_handoff(*, actor, handoff: Handoff, reason: str) -> Handoff:
     notify(
         user=handoff.from_user,
         subject=_("%(name)s declined the onboarding of %(customer)s")
-        % {"name": _name(actor), "customer": handoff.onboarding.customer},
+        % {"name": person_name(actor), "customer": handoff.onboarding.customer},
         body=reason,
         path=handoff.onboarding.get_absolute_url(),
     )

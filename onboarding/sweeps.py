@@ -8,7 +8,6 @@ nothing twice.
 """
 
 import logging
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,13 +18,11 @@ from django.utils.translation import gettext as _
 from crm.calendar import BusinessCalendar
 from customers.notifications import notify
 from customers.permissions import supervisors
-from customers.sweeps import SweepResult
+from customers.sweeps import SweepResult, in_batches
+from customers.text import person_name
 from onboarding.models import Handoff, Onboarding
 
 logger = logging.getLogger(__name__)
-
-# Rows read per query: large enough for few queries, small enough for memory.
-BATCH_SIZE = 500
 
 
 def sweep_unanswered_handoffs(*, now: datetime | None = None) -> SweepResult:
@@ -61,7 +58,7 @@ def _remind_receivers(now: datetime, calendar: BusinessCalendar) -> int:
         .select_related("onboarding__customer", "from_user", "to_user")
     )
     reminded = 0
-    for handoff in _in_batches(waiting):
+    for handoff in in_batches(waiting):
         if calendar.add_business_minutes(handoff.created_at, wait) > now:
             continue
         # The claim re-checks the row: since it was read it may have been answered, its
@@ -78,7 +75,7 @@ def _remind_receivers(now: datetime, calendar: BusinessCalendar) -> int:
                 "waiting for you to accept or decline it."
             )
             % {
-                "sender": _name(handoff.from_user),
+                "sender": person_name(handoff.from_user),
                 "customer": customer,
                 "offered": _when(handoff.created_at),
             }
@@ -101,7 +98,7 @@ def _escalate(now: datetime, calendar: BusinessCalendar) -> int:
     )
     recipients = None
     escalated = 0
-    for handoff in _in_batches(waiting):
+    for handoff in in_batches(waiting):
         if calendar.add_business_minutes(handoff.reminded_at, grace) > now:
             continue
         claimed = (
@@ -117,7 +114,7 @@ def _escalate(now: datetime, calendar: BusinessCalendar) -> int:
             if not recipients:
                 logger.warning("Unanswered handoffs are escalated but nobody supervises.")
         customer = handoff.onboarding.customer
-        receiver = _name(handoff.to_user)
+        receiver = person_name(handoff.to_user)
         subject = _("Escalated: handoff of onboarding %(customer)s unanswered") % {
             "customer": customer
         }
@@ -126,7 +123,7 @@ def _escalate(now: datetime, calendar: BusinessCalendar) -> int:
             "%(receiver)s was reminded %(reminded)s and has not answered yet; until they accept, "
             "%(sender)s stays accountable."
         ) % {
-            "sender": _name(handoff.from_user),
+            "sender": person_name(handoff.from_user),
             "customer": customer,
             "receiver": receiver,
             "offered": _when(handoff.created_at),
@@ -143,20 +140,3 @@ def _escalate(now: datetime, calendar: BusinessCalendar) -> int:
 
 def _when(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%a %d %b %H:%M}"
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _in_batches(queryset: QuerySet[Handoff]) -> Iterator[Handoff]:
-    """Yield the queryset's rows in primary-key order, BATCH_SIZE rows per query."""
-    # Keyed on the last primary key rather than an offset: claimed rows drop out of the
-    # queryset as the sweep goes, and an offset would then skip rows.
-    last_pk = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:BATCH_SIZE])
-        yield from batch
-        if len(batch) < BATCH_SIZE:
-            return
-        last_pk = batch[-1].pk

@@ -227,14 +227,14 @@ def test_notice_is_not_sent_when_the_complaint_changed_after_the_sweep_read_it(
 ):
     complaint = complaint_for(staff, resolution_due=at(MONDAY, 10))
     clock.set(at(MONDAY, 10, 5))
-    read_rows = sweeps._in_batches
+    read_rows = sweeps.in_batches
 
     def rows_changed_after_reading(queryset):
         for row in read_rows(queryset):
             Complaint.objects.filter(pk=row.pk).update(**meanwhile)
             yield row
 
-    monkeypatch.setattr(sweeps, "_in_batches", rows_changed_after_reading)
+    monkeypatch.setattr(sweeps, "in_batches", rows_changed_after_reading)
 
     assert sweep() == SweepResult()
     assert mailoutbox == []
@@ -354,14 +354,14 @@ def test_escalation_is_not_sent_when_the_complaint_changed_after_the_sweep_read_
 ):
     complaint_for(staff, resolution_due=at(MONDAY, 10), resolution_notified_at=at(MONDAY, 10, 5))
     clock.set(at(MONDAY, 11, 5))
-    read_rows = sweeps._in_batches
+    read_rows = sweeps.in_batches
 
     def rows_changed_after_reading(queryset):
         for row in read_rows(queryset):
             Complaint.objects.filter(pk=row.pk).update(**meanwhile)
             yield row
 
-    monkeypatch.setattr(sweeps, "_in_batches", rows_changed_after_reading)
+    monkeypatch.setattr(sweeps, "in_batches", rows_changed_after_reading)
 
     assert sweep() == SweepResult()
     assert mail_to(mailoutbox, supervisor) == []
@@ -406,7 +406,7 @@ def test_sweep_reads_in_batches_without_a_query_per_row_beyond_the_claim(
     staff, supervisor, clock, django_assert_max_num_queries, monkeypatch
 ):
     # given: 25 complaints missing all three deadlines, read 10 at a time
-    monkeypatch.setattr(sweeps, "BATCH_SIZE", 10)
+    monkeypatch.setattr(customer_sweeps, "BATCH_SIZE", 10)
     customers = CustomerFactory.create_batch(3)
     for index in range(25):
         complaint_for(staff, customer=customers[index % 3], **all_missed_by(at(MONDAY, 10)))

@@ -122,14 +122,14 @@ def test_reminder_is_not_sent_when_the_row_changed_after_the_sweep_read_it(
 ):
     follow_up = FollowUpFactory(owner=staff, due_at=at(MONDAY, 10))
     clock.set(at(MONDAY, 10, 5))
-    read_rows = sweeps._in_batches
+    read_rows = sweeps.in_batches
 
     def rows_changed_after_reading(queryset):
         for row in read_rows(queryset):
             FollowUp.objects.filter(pk=row.pk).update(**meanwhile)
             yield row
 
-    monkeypatch.setattr(sweeps, "_in_batches", rows_changed_after_reading)
+    monkeypatch.setattr(sweeps, "in_batches", rows_changed_after_reading)
 
     assert sweep() == SweepResult()
     assert mailoutbox == []

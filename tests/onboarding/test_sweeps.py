@@ -175,14 +175,14 @@ def test_reminder_is_not_sent_when_the_handoff_was_answered_after_the_sweep_read
     handoff, receiver, clock, sweep, mailoutbox, monkeypatch
 ):
     clock.set(at(MONDAY, 11))
-    read_rows = sweeps._in_batches
+    read_rows = sweeps.in_batches
 
     def accepted_after_reading(queryset):
         for row in read_rows(queryset):
             Handoff.objects.filter(pk=row.pk).update(accepted_at=at(MONDAY, 10, 59))
             yield row
 
-    monkeypatch.setattr(sweeps, "_in_batches", accepted_after_reading)
+    monkeypatch.setattr(sweeps, "in_batches", accepted_after_reading)
 
     assert sweep() == SweepResult()
     assert mailoutbox == []
@@ -194,14 +194,14 @@ def test_reminder_is_not_sent_twice_when_another_worker_reminded_after_the_sweep
     handoff, clock, sweep, mailoutbox, monkeypatch
 ):
     clock.set(at(MONDAY, 11))
-    read_rows = sweeps._in_batches
+    read_rows = sweeps.in_batches
 
     def reminded_after_reading(queryset):
         for row in read_rows(queryset):
             Handoff.objects.filter(pk=row.pk).update(reminded_at=at(MONDAY, 10, 59))
             yield row
 
-    monkeypatch.setattr(sweeps, "_in_batches", reminded_after_reading)
+    monkeypatch.setattr(sweeps, "in_batches", reminded_after_reading)
 
     assert sweep() == SweepResult()
     assert mailoutbox == []
@@ -300,14 +300,14 @@ def test_escalation_is_not_sent_when_another_worker_escalated_after_the_sweep_re
 ):
     Handoff.objects.filter(pk=handoff.pk).update(reminded_at=at(MONDAY, 11))
     clock.set(at(MONDAY, 13))
-    read_rows = sweeps._in_batches
+    read_rows = sweeps.in_batches
 
     def escalated_after_reading(queryset):
         for row in read_rows(queryset):
             Handoff.objects.filter(pk=row.pk).update(escalated_at=at(MONDAY, 12, 59))
             yield row
 
-    monkeypatch.setattr(sweeps, "_in_batches", escalated_after_reading)
+    monkeypatch.setattr(sweeps, "in_batches", escalated_after_reading)
 
     assert sweep() == SweepResult()
     assert mail_to(mailoutbox, supervisor) == []
@@ -387,7 +387,7 @@ def test_sweep_reads_in_batches_without_a_query_per_row_beyond_the_claim(
     seller, receiver, supervisor, sales, support, clock, django_assert_max_num_queries, monkeypatch
 ):
     # given: 25 handoffs of 25 customers, read 10 at a time
-    monkeypatch.setattr(sweeps, "BATCH_SIZE", 10)
+    monkeypatch.setattr(customer_sweeps, "BATCH_SIZE", 10)
     for _index in range(25):
         handoff_for(seller, receiver, sales, support, offered_at=at(MONDAY, 10))
     clock.set(at(MONDAY, 11))
