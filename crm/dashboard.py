@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,14 +31,22 @@ class Section:
 
 def follow_up_sections(user, now) -> list[Section]:
     _start, tomorrow = today_bounds()
-    mine = FollowUp.objects.open().owned_by(user).with_related()
-    overdue = list(mine.filter(due_at__lt=now).order_by("due_at"))
-    due_today = list(mine.filter(due_at__gte=now, due_at__lt=tomorrow).order_by("due_at"))
-    recently_assigned = list(
-        mine.filter(assigned_at__gte=now - timedelta(days=RECENTLY_ASSIGNED_DAYS))
-        .exclude(created_by=user)
-        .order_by("-assigned_at")[:20]
+    since = now - timedelta(days=RECENTLY_ASSIGNED_DAYS)
+    # One query (and one per kind of source) for all three lists, split here in Python.
+    mine = list(
+        FollowUp.objects.open()
+        .owned_by(user)
+        .with_related()
+        .filter(Q(due_at__lt=tomorrow) | (Q(assigned_at__gte=since) & ~Q(created_by=user)))
+        .order_by("due_at")
     )
+    overdue = [item for item in mine if item.due_at < now]
+    due_today = [item for item in mine if now <= item.due_at < tomorrow]
+    recently_assigned = sorted(
+        (item for item in mine if item.assigned_at >= since and item.created_by_id != user.pk),
+        key=lambda item: item.assigned_at,
+        reverse=True,
+    )[:20]
     template = "customers/_followup_item.html"
     return [
         Section("overdue", _("Overdue"), overdue, template, _("Nothing overdue.")),

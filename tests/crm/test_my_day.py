@@ -1,0 +1,72 @@
+"""My day gathers every app's sections; its query count must not grow with the data."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from tests.factories import (
+    ComplaintFactory,
+    CustomerFactory,
+    FollowUpFactory,
+    HandoffFactory,
+    InteractionFactory,
+    OnboardingFactory,
+    OnboardingStepFactory,
+    RemedyFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _mid_morning(time_machine):
+    time_machine.move_to("2026-11-23 10:00:00+00:00", tick=True)
+
+
+def fill_a_busy_day(person, colleague, rows: int) -> None:
+    """Give the person rows of work of every kind that My day shows."""
+    customers = CustomerFactory.create_batch(5)
+    sources = [
+        *InteractionFactory.create_batch(3, customer=customers[0]),
+        *ComplaintFactory.create_batch(3, customer=customers[1]),
+        *OnboardingFactory.create_batch(3, customer=factory.Iterator(customers[2:])),
+    ]
+    for index in range(rows):
+        source = sources[index % len(sources)]
+        FollowUpFactory(
+            owner=person,
+            customer=customers[index % 5],
+            due_at=timezone.now() + timedelta(minutes=-60 if index % 2 else 60),
+            source_type=ContentType.objects.get_for_model(source),
+            source_id=source.pk,
+        )
+    ComplaintFactory.create_batch(rows, owner=person, logged_by=person)
+    for complaint in ComplaintFactory.create_batch(
+        rows, logged_by=colleague, status="awaiting_approval"
+    ):
+        RemedyFactory(complaint=complaint, proposed_by=colleague, amount=Decimal("20"))
+    for onboarding in OnboardingFactory.create_batch(rows, owner=colleague):
+        OnboardingStepFactory(onboarding=onboarding, assignee=person)
+    HandoffFactory.create_batch(min(rows, 5), to_user=person)
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_my_day_runs_the_same_queries_however_busy_the_day(
+    client, supervisor, rows, django_assert_max_num_queries
+):
+    fill_a_busy_day(supervisor, UserFactory(), rows)
+    client.force_login(supervisor)
+    # session, user, follow-ups (+1 per kind of source: 3), complaints, authority, remedies,
+    # complaint handoffs, onboarding steps, onboarding handoffs
+    with django_assert_max_num_queries(13):
+        response = client.get("/")
+    sections = {section.key: section.items for section in response.context["sections"]}
+    assert len(sections["complaints"]) == rows
+    assert len(sections["approvals"]) == rows
+    assert len(sections["onboarding_steps"]) == rows
+    assert len(sections["overdue"]) == rows // 2
