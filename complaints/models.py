@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -212,16 +213,19 @@ class ComplaintQuerySet(models.QuerySet):
         return self.active().filter(paused_at__isnull=True).filter(late)
 
     def with_next_deadline(self):
-        """Annotate next_deadline: the earliest SLA deadline still ahead of the complaint."""
-        from django.db.models import Case, When
-        from django.db.models.functions import Least
+        """Annotate next_deadline, the nearest SLA deadline; none once resolved or paused."""
 
         first_response = Case(
             When(acknowledged_at__isnull=True, then=F("first_response_due")),
             default=F("resolution_due"),
         )
         return self.annotate(
-            next_deadline=Least(first_response, F("next_update_due"), F("resolution_due"))
+            next_deadline=Case(
+                When(status__in=["resolved", "closed"], then=Value(None)),
+                When(paused_at__isnull=False, then=Value(None)),
+                default=Least(first_response, F("next_update_due"), F("resolution_due")),
+                output_field=DateTimeField(),
+            )
         )
 
     def with_related(self):

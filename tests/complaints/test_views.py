@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import factory
 import pytest
+from django.utils import timezone
 
 from complaints.models import Category, Complaint, ComplaintHandoff, Remedy
 from customers.models import Customer
@@ -323,3 +324,15 @@ def test_customers_with_open_complaints_count_as_having_open_work(staff_client):
     CustomerFactory(name="Quiet")
     response = staff_client.get("/customers/", {"open_work": "true"})
     assert list(response.context["page"]) == [Customer.objects.get(pk=complaint.customer_id)]
+
+
+def test_finished_and_paused_complaints_have_no_deadline_ahead_and_come_last(staff_client):
+    active = ComplaintFactory()
+    closed = ComplaintFactory(status="closed")
+    paused = ComplaintFactory(status="waiting_on_customer", paused_at=timezone.now())
+    Complaint.objects.filter(pk__in=[closed.pk, paused.pk]).update(
+        first_response_due="2026-11-20 09:00:00+00:00"
+    )
+    page = list(staff_client.get("/complaints/").context["page"])
+    assert page[0] == active
+    assert {page[1].next_deadline, page[2].next_deadline} == {None}
