@@ -75,13 +75,10 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             % {"reference": complaint.reference},
         )
         return redirect(complaint)
-    if request.method == "POST":
-        customer = form.cleaned_data.get("customer") if hasattr(form, "cleaned_data") else None
-    return render(
-        request,
-        "complaints/complaint_form.html",
-        {"form": form, "customer": customer or initial.get("customer")},
-    )
+    if form.is_bound:
+        # A customer already chosen (from their page, or among several matches) stays chosen.
+        customer = form.cleaned_data.get("customer") or customer
+    return render(request, "complaints/complaint_form.html", {"form": form, "customer": customer})
 
 
 def _new_customer(request, data) -> Customer:

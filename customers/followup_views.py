@@ -78,27 +78,14 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 @permission_required("customers.view_followup", raise_exception=True)
 def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(FollowUp.objects.with_related(), pk=pk)
-    may_act = follow_up.is_open and can_manage_follow_up(request.user, follow_up)
-    return render(
-        request,
-        "customers/followup_detail.html",
-        {
-            "follow_up": follow_up,
-            "may_act": may_act,
-            "reschedules": follow_up.reschedules.select_related("changed_by"),
-            "complete_form": CompleteFollowUpForm(initial={"log_channel": follow_up.channel}),
-            "reschedule_form": RescheduleFollowUpForm(follow_up=follow_up),
-            "reassign_form": ReassignFollowUpForm(),
-            "now": timezone.now(),
-        },
-    )
+    return _render_detail(request, follow_up)
 
 
-def _render_with_errors(request, follow_up, **forms) -> HttpResponse:
-    """Show the follow-up again with the failing form, keeping what the person typed."""
+def _render_detail(request, follow_up: FollowUp, status: int = 200, **forms) -> HttpResponse:
+    """Draw the follow-up; a failing form passed in replaces its blank one, keeping the input."""
     context = {
         "follow_up": follow_up,
-        "may_act": True,
+        "may_act": follow_up.is_open and can_manage_follow_up(request.user, follow_up),
         "reschedules": follow_up.reschedules.select_related("changed_by"),
         "complete_form": CompleteFollowUpForm(initial={"log_channel": follow_up.channel}),
         "reschedule_form": RescheduleFollowUpForm(follow_up=follow_up),
@@ -106,7 +93,7 @@ def _render_with_errors(request, follow_up, **forms) -> HttpResponse:
         "now": timezone.now(),
         **forms,
     }
-    return render(request, "customers/followup_detail.html", context, status=400)
+    return render(request, "customers/followup_detail.html", context, status=status)
 
 
 @require_POST
@@ -114,7 +101,7 @@ def follow_up_complete(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up(request, pk)
     form = CompleteFollowUpForm(request.POST)
     if not form.is_valid():
-        return _render_with_errors(request, follow_up, complete_form=form)
+        return _render_detail(request, follow_up, 400, complete_form=form)
     try:
         services.complete_follow_up(
             actor=request.user,
@@ -135,7 +122,7 @@ def follow_up_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up(request, pk)
     form = RescheduleFollowUpForm(request.POST, follow_up=follow_up)
     if not form.is_valid():
-        return _render_with_errors(request, follow_up, reschedule_form=form)
+        return _render_detail(request, follow_up, 400, reschedule_form=form)
     try:
         services.reschedule_follow_up(
             actor=request.user,
@@ -156,7 +143,7 @@ def follow_up_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up(request, pk)
     form = ReassignFollowUpForm(request.POST)
     if not form.is_valid():
-        return _render_with_errors(request, follow_up, reassign_form=form)
+        return _render_detail(request, follow_up, 400, reassign_form=form)
     try:
         services.reassign_follow_up(
             actor=request.user, follow_up=follow_up, owner=form.cleaned_data["owner"]
