@@ -48,7 +48,7 @@ def test_the_reset_page_has_a_labelled_email_field(client):
 
 
 def test_a_known_address_is_emailed_a_link_built_from_the_site_url(
-    client, staff, eager_celery, ask_for_reset, mailoutbox, settings
+    staff, eager_celery, ask_for_reset, mailoutbox, settings
 ):
     settings.SITE_URL = "https://tend.example.com/"
     response = ask_for_reset(staff.email.upper())
@@ -61,7 +61,7 @@ def test_a_known_address_is_emailed_a_link_built_from_the_site_url(
 
 
 def test_a_forged_host_header_never_reaches_the_email(
-    client, staff, eager_celery, ask_for_reset, mailoutbox, settings
+    staff, eager_celery, ask_for_reset, mailoutbox, settings
 ):
     # given: a deployment that answers to any host name
     settings.ALLOWED_HOSTS = ["*"]
@@ -144,9 +144,7 @@ def test_a_password_reset_lifts_the_sign_in_lockout_of_that_username(
     assert signed_in.status_code == 302
 
 
-def test_requests_past_the_limit_from_one_address_are_refused(
-    client, ask_for_reset, staff, settings
-):
+def test_requests_past_the_limit_from_one_address_are_refused(ask_for_reset, staff, settings):
     settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
     answers = [
         ask_for_reset(f"person{n}@example.com").status_code
@@ -161,7 +159,7 @@ def test_requests_past_the_limit_from_one_address_are_refused(
 
 
 def test_requests_past_the_limit_for_one_email_are_refused_from_any_address(
-    client, ask_for_reset, settings
+    ask_for_reset, settings
 ):
     settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 2
     first = [ask_for_reset("target@example.com", address=f"10.0.0.{n}") for n in (1, 2)]
@@ -188,9 +186,7 @@ def test_a_refused_request_sends_nothing_and_looks_the_same_for_known_and_unknow
     assert mailoutbox == []
 
 
-def test_requests_older_than_the_window_no_longer_count(
-    client, ask_for_reset, settings, clock, db
-):
+def test_requests_older_than_the_window_no_longer_count(ask_for_reset, settings, clock, db):
     settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 1
     start = clock.set(datetime(2030, 1, 7, 9, tzinfo=UTC))
     ask_for_reset("someone@example.com")
@@ -200,7 +196,7 @@ def test_requests_older_than_the_window_no_longer_count(
     assert PasswordResetRequest.objects.count() == 1
 
 
-def test_an_invalid_email_is_refused_with_a_message_and_not_counted(client, ask_for_reset):
+def test_an_invalid_email_is_refused_with_a_message_and_not_counted(ask_for_reset):
     response = ask_for_reset("not an address\x00")
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
@@ -218,7 +214,7 @@ def test_a_broker_that_is_down_does_not_fail_the_request(staff, monkeypatch, ask
 
 
 def test_a_mail_server_failure_does_not_fail_the_request(
-    client, staff, monkeypatch, eager_celery, ask_for_reset
+    staff, monkeypatch, eager_celery, ask_for_reset
 ):
     def mail_server_down(*args, **kwargs):
         raise SMTPServerDisconnected("gone")
