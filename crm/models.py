@@ -82,3 +82,29 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.date.isoformat()})"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset email, kept only as long as the throttling window.
+
+    Recorded for every request, known address or not, so the throttle answers the same either
+    way and gives away nothing about who has an account.
+    """
+
+    requested_at = models.DateTimeField(_("requested at"))
+    email = models.EmailField(_("email"), max_length=254)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [
+            # The throttle's two counts: recent requests for an email, and from an address.
+            models.Index(fields=["email", "requested_at"], name="crm_pwreset_email_time_idx"),
+            models.Index(fields=["ip_address", "requested_at"], name="crm_pwreset_ip_time_idx"),
+            # Dropping the requests that have left the window.
+            models.Index(fields=["requested_at"], name="crm_pwreset_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.requested_at.isoformat()})"

@@ -125,10 +125,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "crm:my_day"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins: five wrong passwords for one user from one address lock that pair out.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+# Failed logins, counted by django-axes in the database (so every web process sees them). Five
+# wrong passwords for one username from one address lock that pair out; twenty failures from one
+# address across any usernames lock the address out, so guessing one password on many accounts
+# is stopped too, while an office behind one NAT survives its colleagues' typos. Axes compares
+# one limit with the largest count over the parameter sets; crm/lockout.py picks that limit.
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20, minimum=1)
+if AXES_IP_FAILURE_LIMIT < AXES_USERNAME_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"AXES_IP_FAILURE_LIMIT ({AXES_IP_FAILURE_LIMIT}) must be at least AXES_FAILURE_LIMIT "
+        f"({AXES_USERNAME_FAILURE_LIMIT}): an address is shared by the usernames tried from it."
+    )
+AXES_FAILURE_LIMIT = "crm.lockout.failure_limit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_HANDLER = "crm.lockout.AxesHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "crm.views.locked_out"
@@ -175,6 +187,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tend <tend@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Tend's own address, for links in the mail it sends.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Self-service password reset. The emailed link is built from SITE_URL, never from the request's
+# Host header, and works for this many minutes. Requests are throttled per client address and
+# per email address over a sliding window (counted in the database, shared by all processes).
+PASSWORD_RESET_TIMEOUT = 60 * env_int("PASSWORD_RESET_LINK_MINUTES", 60, minimum=1)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 5, minimum=1)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 5, minimum=1)
+PASSWORD_RESET_WINDOW = timedelta(minutes=env_int("PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1))
 
 # Service targets. A callback is due within this many business minutes of the request.
 CALLBACK_RESPONSE_MINUTES = env_int("CALLBACK_RESPONSE_MINUTES", 60, minimum=1)

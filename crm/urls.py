@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from crm import views
@@ -19,6 +20,34 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by email. Public by necessity: marked here, where the public pages of the
+    # URL conf can be read (Django marks its own views too; tests/crm/test_access.py checks).
+    # The templates have names of their own: the admin app, listed before crm, ships templates
+    # under Django's default names that would otherwise be found first.
+    path("accounts/password-reset/", views.password_reset, name="password_reset"),
+    path(
+        "accounts/password-reset/done/",
+        login_not_required(
+            auth_views.PasswordResetDoneView.as_view(template_name="registration/reset_done.html")
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        login_not_required(
+            views.PasswordResetConfirmView.as_view(template_name="registration/reset_confirm.html")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        login_not_required(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="registration/reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
     path("customers/", include("customers.urls")),
     path("followups/", include("customers.followup_urls")),
     path("complaints/", include("complaints.urls")),

@@ -1,13 +1,17 @@
+from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from crm import dashboard
+from crm import accounts, dashboard, lockout
+from crm.forms import PasswordResetRequestForm
 from crm.models import WorkerHeartbeat
 from customers.models import Customer
 
@@ -44,9 +48,49 @@ def reports(request: HttpRequest) -> HttpResponse:
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """The page django-axes shows in place of the login form once a login is locked out."""
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
-    return render(
-        request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429
-    )
+    context = {
+        "cooloff_minutes": minutes,
+        # Either this username from here, or (many usernames tried) everything from here.
+        "address_locked_out": not lockout.username_locked_out(request, credentials),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+@login_not_required
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a password-reset link; the answer never tells whether the address is known."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.request_password_reset(
+                email=form.cleaned_data["email"], ip_address=get_client_ip_address(request)
+            )
+        except accounts.TooManyResetRequests:
+            minutes = round(settings.PASSWORD_RESET_WINDOW.total_seconds() / 60)
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests from here or for this address. "
+                    "For safety, please try again in %(minutes)d minutes."
+                )
+                % {"minutes": minutes},
+            )
+            return render(request, "registration/reset_form.html", {"form": form}, status=429)
+        return redirect("password_reset_done")
+    return render(request, "registration/reset_form.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page for choosing the new password, which also lifts a sign-in lockout.
+
+    The person has just proved who they are through their mailbox, so the failures recorded
+    against their username (very likely their own forgotten password) need not keep them out.
+    """
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.forget_failures(username=form.user.get_username())
+        return response
 
 
 @login_not_required

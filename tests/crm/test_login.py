@@ -27,7 +27,7 @@ def test_a_wrong_password_shows_the_form_again_with_an_error(client, staff):
 @pytest.mark.django_db
 def test_repeated_failed_sign_ins_lock_the_account_out(client, staff):
     # given: as many wrong passwords as the limit allows
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_USERNAME_FAILURE_LIMIT):
         sign_in(client, staff.username, "guessing")
     # when: the right password comes next
     response = sign_in(client, staff.username, TEST_PASSWORD)
@@ -39,7 +39,7 @@ def test_repeated_failed_sign_ins_lock_the_account_out(client, staff):
 
 @pytest.mark.django_db
 def test_a_lockout_for_one_person_leaves_others_able_to_sign_in(client, staff, other_staff):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_USERNAME_FAILURE_LIMIT):
         sign_in(client, staff.username, "guessing")
     response = sign_in(client, other_staff.username, TEST_PASSWORD)
     assert response.status_code == 302
