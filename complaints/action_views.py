@@ -167,7 +167,7 @@ def remedy_decide(request: HttpRequest, pk: int) -> HttpResponse:
             approve=form.cleaned_data["approve"],
             note=form.cleaned_data["note"],
         )
-    except services.ComplaintError as error:
+    except REFUSALS as error:
         messages.error(request, str(error))
     else:
         verdict = _("approved") if form.cleaned_data["approve"] else _("rejected")

@@ -2,8 +2,13 @@
 
 A person's limit for a kind is their own AuthorityLimit row when they have one (it overrides
 their groups, higher or lower); otherwise the highest of their groups' rows. No row at all
-means no authority: only a remedy without an amount (an apology) is within it. An empty
-max_amount means unlimited.
+means no authority. An empty max_amount means unlimited.
+
+Money never rides on a free kind: a remedy without an amount (an apology, or an "other" gesture
+without a price) is within anyone's authority; every remedy with an amount is counted against
+the person's limit for its kind; an apology with an amount, a money kind without one, or an
+amount that is no sane figure (NaN, infinite, not more than zero, beyond MAX_REMEDY_AMOUNT) is
+within nobody's, so no forged or buggy caller gets it approved.
 """
 
 from dataclasses import dataclass
@@ -12,7 +17,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from complaints.models import AuthorityLimit, RemedyKind
+from complaints.models import (
+    FREE_REMEDIES,
+    MAX_REMEDY_AMOUNT,
+    MONEY_REMEDIES,
+    AuthorityLimit,
+    RemedyKind,
+    is_remedy_amount,
+)
 
 UNLIMITED = None
 NO_AUTHORITY = Decimal(0)
@@ -29,17 +41,25 @@ class Authority:
 
     def covers(self, kind: str, amount: Decimal | None) -> bool:
         """Tell whether a remedy of this kind and amount is within these limits."""
+        if kind not in RemedyKind.values:
+            return False
+        if amount is None:
+            return kind not in MONEY_REMEDIES
+        if kind in FREE_REMEDIES or not is_remedy_amount(amount):
+            return False
         limit = self.limit_for(kind)
-        return limit is UNLIMITED or (amount or Decimal(0)) <= limit
+        return limit is UNLIMITED or Decimal(amount) <= limit
 
     def approvable_condition(self) -> Q:
-        """Return a Q on Remedy matching the remedies these limits cover."""
-        condition = Q(pk__in=[])
+        """Return a Q on Remedy matching exactly the remedies ``covers`` accepts."""
+        condition = Q(
+            amount__isnull=True, kind__in=sorted(set(RemedyKind.values) - MONEY_REMEDIES)
+        )
         for kind, limit in self.limits.items():
-            if limit is UNLIMITED:
-                condition |= Q(kind=kind)
-            else:
-                condition |= Q(kind=kind) & (Q(amount__isnull=True) | Q(amount__lte=limit))
+            if kind in FREE_REMEDIES or kind not in RemedyKind.values:
+                continue
+            ceiling = MAX_REMEDY_AMOUNT if limit is UNLIMITED else min(limit, MAX_REMEDY_AMOUNT)
+            condition |= Q(kind=kind, amount__gt=0, amount__lte=ceiling)
         return condition
 
 

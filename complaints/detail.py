@@ -5,12 +5,13 @@ from django.utils.translation import gettext as _
 
 from complaints import forms
 from complaints.authority import authority_of
-from complaints.models import Complaint, ComplaintHandoff, Remedy, RemedyKind
+from complaints.models import FREE_REMEDIES, Complaint, ComplaintHandoff, Remedy, RemedyKind
 from complaints.services import may_act_on
 
 UPDATES_SHOWN = 200
 
-# action name: (form class or None, the status-flow step it needs or None for any active status)
+# action name: (form class or None, the status-flow step it needs or None for any active status;
+# BEYOND_ACTIVE lists the actions offered in more statuses than the active ones)
 ACTION_FORMS = {
     "acknowledge": (forms.OptionalNoteForm, "acknowledge"),
     "investigate": (None, "investigate"),
@@ -25,6 +26,12 @@ ACTION_FORMS = {
     "reopen": (forms.ReasonForm, "reopen"),
     "handoff": (forms.HandoffForm, None),
 }
+BEYOND_ACTIVE = {
+    # A note may be added to a finished complaint's record.
+    "note": lambda complaint: True,
+    # The rule the service applies: a resolved complaint's check-in still needs an owner.
+    "handoff": lambda complaint: complaint.can_change_hands,
+}
 
 
 def available_actions(user, complaint: Complaint) -> list[str]:
@@ -33,7 +40,11 @@ def available_actions(user, complaint: Complaint) -> list[str]:
         return ["note"] if user.has_perm("complaints.add_complaintupdate") else []
     actions = []
     for name, (_form_class, step) in ACTION_FORMS.items():
-        if step is None and not complaint.is_active and name != "note":
+        if name in BEYOND_ACTIVE:
+            if BEYOND_ACTIVE[name](complaint):
+                actions.append(name)
+            continue
+        if step is None and not complaint.is_active:
             continue
         if step is not None and not complaint.can(step):
             continue
@@ -95,7 +106,7 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
         "handoff_is_mine": pending_handoff is not None and pending_handoff.to_user_id == user.pk,
         "action_forms": action_forms,
         "authority_rows": [
-            (label, authority.limit_for(kind), kind in authority.limits)
+            (label, authority.limit_for(kind), kind in authority.limits, kind in FREE_REMEDIES)
             for kind, label in RemedyKind.choices
         ],
         "remedy_preview": bound_forms.get("remedy_preview"),

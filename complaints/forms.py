@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import (
+    FREE_REMEDIES,
     MAX_REMEDY_AMOUNT,
     MONEY_REMEDIES,
     Category,
@@ -48,16 +49,26 @@ def category_choices():
 
 
 def check_amount_for_kind(form, kind_field: str, amount_field_name: str) -> None:
-    """Add an error when a money remedy comes without its amount."""
+    """Add an error when a money remedy comes without its amount, or an apology with one."""
     kind = form.cleaned_data.get(kind_field)
     missing = form.cleaned_data.get(amount_field_name) is None
-    if kind in MONEY_REMEDIES and missing and amount_field_name not in form.errors:
+    if amount_field_name in form.errors:
+        return
+    if kind in MONEY_REMEDIES and missing:
         form.add_error(
             amount_field_name,
             forms.ValidationError(
                 _("Say how much: a %(kind)s needs an amount."),
                 code="amount_required",
                 params={"kind": RemedyKind(kind).label.lower()},
+            ),
+        )
+    elif kind in FREE_REMEDIES and not missing:
+        form.add_error(
+            amount_field_name,
+            forms.ValidationError(
+                _("An apology carries no amount; a gesture that costs money is “other”."),
+                code="apology_has_no_amount",
             ),
         )
 
@@ -209,7 +220,14 @@ class PromiseForm(forms.Form):
 
 class RemedyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Remedy"), choices=RemedyKind.choices)
-    amount = amount_field(_("Amount"), required=False)
+    amount = amount_field(
+        _("Amount"),
+        required=False,
+        help_text=_(
+            "Empty for an apology or a gesture without a price; any amount counts against "
+            "your authority."
+        ),
+    )
     description = forms.CharField(label=_("Details"), required=False, max_length=500)
 
     def clean(self):

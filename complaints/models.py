@@ -46,6 +46,27 @@ MONEY_REMEDIES = frozenset(
         RemedyKind.GIFT,
     }
 )
+# The one free kind: an apology never carries an amount, so no money can ride on it. "Other"
+# may carry one, and then it is counted against the person's limit for "other" like any money.
+FREE_REMEDIES = frozenset({RemedyKind.APOLOGY})
+CENT = Decimal("0.01")
+
+
+def is_remedy_amount(amount) -> bool:
+    """Tell whether the amount is a figure a remedy may carry.
+
+    A finite number of whole cents, more than zero and at most MAX_REMEDY_AMOUNT: NaN, infinity,
+    negative or huge values reach the services only from forged or buggy callers, and each of
+    them would otherwise slip past a comparison with a limit or break the database.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
+        return False
+    amount = Decimal(amount)
+    return (
+        amount.is_finite()
+        and Decimal(0) < amount <= MAX_REMEDY_AMOUNT
+        and amount == amount.quantize(CENT)
+    )
 
 
 class Category(models.Model):
@@ -379,6 +400,14 @@ class Complaint(models.Model):
                 name="complaint_asked_amount_not_negative",
             ),
             models.CheckConstraint(
+                condition=~Q(asked_remedy_kind=RemedyKind.APOLOGY) | Q(asked_amount__isnull=True),
+                name="complaint_asked_apology_has_no_amount",
+                violation_error_code="apology_has_no_amount",
+                violation_error_message=_(
+                    "An apology carries no amount; a gesture that costs money is “other”."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(handling_rating__isnull=True)
                 | Q(handling_rating__gte=1, handling_rating__lte=5),
                 name="complaint_rating_1_to_5",
@@ -398,6 +427,14 @@ class Complaint(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def can_change_hands(self) -> bool:
+        """Tell whether the complaint may be handed off: any status but closed.
+
+        A resolved complaint still has its check-in ahead, which needs an owner.
+        """
+        return self.status != self.Status.CLOSED
 
     def check_can(self, step: str) -> str:
         """Return the status the step leads to, or raise IllegalTransition."""
@@ -551,6 +588,15 @@ class Remedy(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gt=0),
                 name="remedy_amount_positive",
+            ),
+            # The one free kind carries no money: see FREE_REMEDIES.
+            models.CheckConstraint(
+                condition=~Q(kind=RemedyKind.APOLOGY) | Q(amount__isnull=True),
+                name="remedy_apology_has_no_amount",
+                violation_error_code="apology_has_no_amount",
+                violation_error_message=_(
+                    "An apology carries no amount; a gesture that costs money is “other”."
+                ),
             ),
         ]
 

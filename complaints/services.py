@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from complaints.authority import approvers_for, authority_of
 from complaints.models import (
+    FREE_REMEDIES,
+    MAX_REMEDY_AMOUNT,
     MONEY_REMEDIES,
     Category,
     Complaint,
@@ -23,8 +25,10 @@ from complaints.models import (
     ComplaintUpdate,
     IllegalTransition,
     Remedy,
+    RemedyKind,
     RootCause,
     SLATarget,
+    is_remedy_amount,
 )
 from crm.calendar import BusinessCalendar
 from customers import services as customer_services
@@ -166,6 +170,7 @@ def log_complaint(
     ``new_customer`` (unsaved) is created in the same transaction when the customer is new.
     """
     require(actor.has_perm("complaints.add_complaint"), _("You may not log complaints."))
+    check_asked_remedy(asked_remedy_kind, asked_amount)
     if customer is None:
         customer = customer_services.create_customer(actor=actor, customer=new_customer)
     received_at = received_at or timezone.now()
@@ -204,6 +209,22 @@ def log_complaint(
 
     enqueue_after_commit(process_complaint_intake, complaint.pk)
     return complaint
+
+
+def check_asked_remedy(kind: str, amount: Decimal | None) -> None:
+    """Refuse a remedy asked for that no remedy could be: the same figures as check_remedy.
+
+    What the customer asks for may leave the amount unsaid, even for money.
+    """
+    if kind and kind not in RemedyKind.values:
+        raise ComplaintError(_("Choose a remedy from the list."))
+    if amount is None:
+        return
+    if kind in FREE_REMEDIES:
+        raise ComplaintError(
+            _("An apology carries no amount; a gesture that costs money is “other”.")
+        )
+    check_amount(amount)
 
 
 def process_intake(*, complaint_id: int, now: datetime | None = None) -> bool:
@@ -358,11 +379,39 @@ def set_promised_time(
 
 
 def check_remedy(kind: str, amount: Decimal | None) -> None:
-    """Refuse a remedy whose amount does not fit its kind."""
-    if kind in MONEY_REMEDIES and amount is None:
-        raise ComplaintError(_("Say how much this remedy is worth."))
-    if amount is not None and amount <= 0:
+    """Refuse a remedy whose amount does not fit its kind.
+
+    Money kinds need an amount; an apology never has one (money never rides on a free kind);
+    "other" may have one, then counted against the limit for "other". The form says the same,
+    but a forged or buggy caller reaches this too, so every figure is checked here.
+    """
+    if kind not in RemedyKind.values:
+        raise ComplaintError(_("Choose a remedy from the list."))
+    if amount is None:
+        if kind in MONEY_REMEDIES:
+            raise ComplaintError(_("Say how much this remedy is worth."))
+        return
+    if kind in FREE_REMEDIES:
+        raise ComplaintError(
+            _("An apology carries no amount; a gesture that costs money is “other”.")
+        )
+    check_amount(amount)
+
+
+def check_amount(amount) -> None:
+    """Refuse an amount that is no sane figure for a remedy (see is_remedy_amount)."""
+    if is_remedy_amount(amount):
+        return
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
+        raise ComplaintError(_("The amount must be a number."))
+    amount = Decimal(amount)
+    if not amount.is_finite():
+        raise ComplaintError(_("The amount must be a number."))
+    if amount <= 0:
         raise ComplaintError(_("The amount must be more than zero."))
+    if amount > MAX_REMEDY_AMOUNT:
+        raise ComplaintError(_("That amount is beyond any remedy; check the figure."))
+    raise ComplaintError(_("Give the amount in whole cents (two decimal places at most)."))
 
 
 @transaction.atomic
@@ -571,6 +620,7 @@ def close(
 
 def _close(complaint, *, actor, root_cause, corrective_note) -> None:
     _move(complaint, "close", actor=actor)
+    _withdraw_handoffs(complaint, actor=actor, reason=_("The complaint was closed."))
     now = timezone.now()
     complaint.root_cause = root_cause or complaint.root_cause
     complaint.corrective_note = corrective_note or complaint.corrective_note
@@ -630,10 +680,30 @@ def _cancel_check_ins(complaint) -> None:
 # --- Handoffs ------------------------------------------------------------------------------------
 
 
+def _withdraw_handoffs(complaint: Complaint, *, actor, reason: str) -> None:
+    """Withdraw the offer waiting for an answer, saying why; it leaves the receiver's My day."""
+    pending = complaint.handoffs.filter(accepted_at=None, declined_at=None)
+    for handoff in pending.select_related("to_user"):
+        _record(
+            complaint,
+            actor=actor,
+            kind=ComplaintUpdate.Kind.REASSIGNMENT,
+            text=_("Offer to %(name)s withdrawn: %(reason)s")
+            % {"name": person_name(handoff.to_user), "reason": reason},
+        )
+    pending.update(declined_at=timezone.now(), decline_reason=reason)
+
+
 @transaction.atomic
 def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_version=None):
-    """Offer the complaint to someone else; the actor stays owner until they accept."""
+    """Offer the complaint to someone else; the actor stays owner until they accept.
+
+    Any status but closed may change hands. A resolved complaint still has its check-in ahead,
+    which needs an owner: the receiver takes it over with the complaint. A closed complaint has
+    nothing left to own; reopen it first if the customer came back.
+    """
     complaint = _locked(complaint, actor=actor, expected_version=expected_version)
+    _check_can_change_hands(complaint)
     if to_user.pk == complaint.owner_id:
         raise ComplaintError(
             _("%(name)s owns this complaint already.") % {"name": person_name(to_user)}
@@ -665,9 +735,22 @@ def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_v
     return handoff
 
 
-def _pending_handoff(handoff: ComplaintHandoff, *, actor) -> ComplaintHandoff:
+def _check_can_change_hands(complaint: Complaint) -> None:
+    if not complaint.can_change_hands:
+        raise ComplaintError(
+            _("Complaint %(reference)s is closed: there is nothing left to take over.")
+            % {"reference": complaint.reference}
+        )
+
+
+def _addressed(handoff: ComplaintHandoff, *, actor) -> ComplaintHandoff:
     handoff = ComplaintHandoff.objects.select_for_update().get(pk=handoff.pk)
     require(handoff.to_user_id == actor.pk, _("This handoff is addressed to someone else."))
+    return handoff
+
+
+def _pending_handoff(handoff: ComplaintHandoff, *, actor) -> ComplaintHandoff:
+    handoff = _addressed(handoff, actor=actor)
     if not handoff.is_pending:
         raise ComplaintError(_("This handoff was answered already."))
     return handoff
@@ -675,9 +758,17 @@ def _pending_handoff(handoff: ComplaintHandoff, *, actor) -> ComplaintHandoff:
 
 @transaction.atomic
 def accept_handoff(*, actor, handoff: ComplaintHandoff) -> Complaint:
-    """Take the complaint over: from now on the receiver owns it."""
-    handoff = _pending_handoff(handoff, actor=actor)
+    """Take the complaint over: from now on the receiver owns it.
+
+    Refused once the complaint is closed, even when the offer predates the closure: the owner
+    of closed work would change while nothing is left to do.
+    """
+    # The complaint's row first, then the handoff's: the order offer_handoff locks them in.
     complaint = _locked(handoff.complaint, actor=actor, expected_version=None, must_act=False)
+    handoff = _addressed(handoff, actor=actor)
+    _check_can_change_hands(complaint)
+    if not handoff.is_pending:
+        raise ComplaintError(_("This handoff was answered already."))
     handoff.accepted_at = timezone.now()
     handoff.save(update_fields=["accepted_at"])
     previous = complaint.owner

@@ -69,6 +69,10 @@ def start_onboarding(
     one falls to the owner.
     """
     require(actor.has_perm("onboarding.add_onboarding"), _("You may not start onboardings."))
+    if not template.is_active:
+        raise OnboardingError(
+            _("The template “%(name)s” is no longer in use.") % {"name": template}
+        )
     steps = list(template.steps.select_related("group").order_by("position", "pk"))
     if not steps:
         raise OnboardingError(_("The template “%(name)s” has no steps.") % {"name": template})
@@ -217,6 +221,8 @@ def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
     onboarding.status = Onboarding.Status.COMPLETED
     onboarding.completed_at = now
     onboarding.save(update_fields=["last_progress_at", "owner", "status", "completed_at"])
+    # An optional handoff step may still be on offer: nothing is left to take over.
+    _withdraw_handoffs(onboarding, now=now, reason=_("The onboarding was completed."))
     customer = onboarding.customer
     _set_customer_status(
         customer,
@@ -248,10 +254,15 @@ def cancel_onboarding(*, actor, onboarding: Onboarding, reason: str) -> Onboardi
     onboarding.cancelled_at = now
     onboarding.cancel_reason = reason
     onboarding.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-    onboarding.handoffs.filter(accepted_at=None, declined_at=None).update(
-        declined_at=now, decline_reason=_("The onboarding was cancelled.")
-    )
+    _withdraw_handoffs(onboarding, now=now, reason=_("The onboarding was cancelled."))
     return onboarding
+
+
+def _withdraw_handoffs(onboarding: Onboarding, *, now: datetime, reason: str) -> None:
+    """Withdraw the handoff waiting for an answer: it leaves the receiver's My day."""
+    onboarding.handoffs.filter(accepted_at=None, declined_at=None).update(
+        declined_at=now, decline_reason=reason
+    )
 
 
 # --- Handoffs ----------------------------------------------------------------------------------
@@ -270,7 +281,10 @@ def next_group(step: OnboardingStep):
 
 @transaction.atomic
 def offer_handoff(*, actor, step: OnboardingStep, to_user, note: str) -> Handoff:
-    """Offer the onboarding to a person of the next group; the owner stays accountable."""
+    """Offer the onboarding to a person of the next group; the owner stays accountable.
+
+    Only while the onboarding is active: a completed or cancelled one has nobody to hand to.
+    """
     onboarding = _locked(step.onboarding)
     require(may_manage(actor, onboarding), _("Only the owner or a supervisor may hand it over."))
     step = OnboardingStep.objects.select_related("group").get(pk=step.pk, onboarding=onboarding)
@@ -313,7 +327,11 @@ def _pending(handoff: Handoff, *, actor) -> Handoff:
 
 @transaction.atomic
 def accept_handoff(*, actor, handoff: Handoff) -> Onboarding:
-    """Take the onboarding over: the receiver becomes its owner and the handoff step is done."""
+    """Take the onboarding over: the receiver becomes its owner and the handoff step is done.
+
+    Refused once the onboarding is completed or cancelled, even for an offer made before: its
+    owner would change while nothing is left to do.
+    """
     onboarding = _locked(handoff.onboarding)
     handoff = _pending(handoff, actor=actor)
     now = timezone.now()

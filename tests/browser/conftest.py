@@ -16,8 +16,16 @@ from tests.conftest import CHROMIUM
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"width": 360, "height": 740}
-# The data migrations whose rows the browser tests restore themselves (see _migrated_rows).
-DATA_MIGRATIONS = ["complaints.migrations.0003_defaults", "onboarding.migrations.0002_defaults"]
+# The data migrations whose rows the browser tests restore themselves (see _migrated_rows), in
+# the order they run: (module, function).
+DATA_MIGRATIONS = [
+    ("complaints.migrations.0003_defaults", "create_defaults"),
+    (
+        "complaints.migrations.0004_apology_is_the_only_free_remedy",
+        "limit_other_and_convert_apologies",
+    ),
+    ("onboarding.migrations.0002_defaults", "create_defaults"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -70,5 +78,5 @@ def _migrated_rows(transactional_db):
     the serialized copy of the migrated database, so serialized rollback cannot restore them.
     """
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    for migration in DATA_MIGRATIONS:
-        importlib.import_module(migration).create_defaults(apps, None)
+    for migration, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(migration), function)(apps, None)

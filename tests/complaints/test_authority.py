@@ -1,8 +1,9 @@
 """Resolution authority: who may grant which remedy alone, and who approves the rest.
 
-The default limits come from complaints' data migration: front-line staff may refund up to 50
-and give store credit up to 100 (nothing for the other money kinds); supervisors 500 for every
-money kind; owners unlimited. An apology or "other" without an amount is within anyone's.
+The default limits come from complaints' data migrations: front-line staff may refund up to 50,
+give store credit up to 100 and "other" up to 25 (nothing for the other money kinds);
+supervisors 500 for every money kind and "other"; owners unlimited. An apology (never with an
+amount) or "other" without an amount is within anyone's.
 """
 
 from decimal import Decimal
@@ -13,8 +14,17 @@ from django.core.exceptions import PermissionDenied
 
 from complaints import services
 from complaints.authority import Authority, approvers_for, authority_of
-from complaints.models import AuthorityLimit, Complaint, ComplaintUpdate, Remedy
+from complaints.models import (
+    MAX_REMEDY_AMOUNT,
+    MONEY_REMEDIES,
+    AuthorityLimit,
+    Complaint,
+    ComplaintUpdate,
+    Remedy,
+    RemedyKind,
+)
 from complaints.services import ComplaintError
+from complaints.views import awaiting_approval_by
 from crm import roles
 from tests.factories import ComplaintFactory, RemedyFactory, UserFactory
 
@@ -381,3 +391,156 @@ def test_a_superuser_without_authority_rows_is_among_the_approvers(staff):
     admin = UserFactory(username="root", is_superuser=True)
     remedy = RemedyFactory(proposed_by=staff, kind="refund", amount=Decimal("5000"))
     assert admin in approvers_for(remedy)
+
+
+# --- Money never rides on a free kind ------------------------------------------------------------
+
+
+def test_a_front_line_other_of_99999_goes_to_approval_by_an_owner_only(
+    staff, other_staff, supervisor, owner, sent, mailoutbox
+):
+    complaint = investigating(staff)
+
+    remedy = sent(
+        services.propose_remedy,
+        actor=staff,
+        complaint=complaint,
+        kind="other",
+        amount=Decimal(99_999),
+    )
+
+    remedy.refresh_from_db()
+    complaint.refresh_from_db()
+    assert remedy.decision == Remedy.Decision.PROPOSED
+    assert remedy.auto_approved is False
+    assert complaint.status == STATUS.AWAITING_APPROVAL
+    # Supervisors may grant 500 of "other": only the owner's authority covers 99,999.
+    assert approvers_for(remedy) == [owner]
+    assert recipients(mailoutbox) == [owner.email]
+    assert awaiting_approval_by(supervisor) == []
+    assert awaiting_approval_by(owner) == [remedy]
+    with pytest.raises(PermissionDenied):
+        services.decide_remedy(actor=supervisor, remedy=remedy, approve=True)
+    services.decide_remedy(actor=owner, remedy=remedy, approve=True)
+    remedy.refresh_from_db()
+    assert (remedy.decision, remedy.decided_by) == (Remedy.Decision.APPROVED, owner)
+
+
+@pytest.mark.parametrize(("amount", "within"), [("25", True), ("25.01", False)])
+def test_an_other_with_an_amount_counts_against_the_staff_limit_of_25(amount, within, staff):
+    remedy = propose(staff, "other", amount)
+
+    remedy.refresh_from_db()
+    assert remedy.auto_approved is within
+    assert remedy.decision == (Remedy.Decision.APPROVED if within else Remedy.Decision.PROPOSED)
+
+
+def test_an_other_without_an_amount_is_a_gesture_within_everyones_authority(
+    staff, supervisor, owner
+):
+    nobody = UserFactory()
+    for person in (staff, supervisor, owner, nobody):
+        assert authority_of(person).covers("other", None), person
+
+    remedy = propose(staff, "other", None)
+
+    remedy.refresh_from_db()
+    assert (remedy.decision, remedy.auto_approved) == (Remedy.Decision.APPROVED, True)
+
+
+@pytest.mark.parametrize("amount", ["5000", "0.01"])
+def test_an_apology_with_an_amount_is_refused_even_for_an_owner(amount, owner):
+    complaint = investigating(owner)
+
+    with pytest.raises(ComplaintError, match="apology carries no amount"):
+        propose(owner, "apology", amount, complaint)
+
+    complaint.refresh_from_db()
+    assert not Remedy.objects.exists()
+    assert (complaint.status, complaint.version) == (STATUS.INVESTIGATING, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount"),
+    [
+        ("refund", Decimal("NaN")),
+        ("refund", Decimal("sNaN")),
+        ("other", Decimal("Infinity")),
+        ("gift", Decimal("-Infinity")),
+        ("refund", Decimal("1e20")),
+        ("refund", MAX_REMEDY_AMOUNT + Decimal("0.01")),
+        ("refund", Decimal("-5")),
+        ("other", Decimal("0")),
+        ("refund", Decimal("10.001")),
+        ("refund", 10.5),
+        ("refund", "10"),
+        ("refund", True),
+        ("refund", None),
+        ("bribe", Decimal("10")),
+    ],
+)
+def test_no_figure_that_is_not_a_sane_amount_gets_through_even_unlimited_authority(
+    kind, amount, owner
+):
+    complaint = investigating(owner)
+
+    with pytest.raises(ComplaintError):
+        services.propose_remedy(actor=owner, complaint=complaint, kind=kind, amount=amount)
+
+    complaint.refresh_from_db()
+    assert not Remedy.objects.exists()
+    assert complaint.version == 1
+    assert not authority_of(owner).covers(kind, amount)
+
+
+def test_unlimited_authority_grants_up_to_the_largest_remedy_tend_accepts(owner):
+    assert authority_of(owner).covers("other", MAX_REMEDY_AMOUNT)
+    assert authority_of(owner).covers("refund", 12)
+    assert not authority_of(owner).covers("apology", Decimal("0.01"))
+
+
+def test_a_money_remedy_without_an_amount_is_within_nobodys_authority(owner, staff):
+    # Only a row written around the service can be like this; nobody may approve it.
+    remedy = RemedyFactory(kind="refund", amount=None, proposed_by=staff)
+
+    assert not authority_of(owner).covers("refund", None)
+    assert approvers_for(remedy) == []
+    assert awaiting_approval_by(owner) == []
+
+
+AMOUNTS = [None, "0.01", "25", "25.01", "50", "500", "500.01", "99999", str(MAX_REMEDY_AMOUNT)]
+
+
+def test_the_approval_queue_and_the_authority_agree_on_every_kind_and_amount(
+    staff, supervisor, owner
+):
+    # given: one waiting remedy of every kind and amount the database accepts
+    proposer = UserFactory()
+    remedies = [
+        RemedyFactory(
+            kind=kind,
+            amount=Decimal(amount) if amount is not None else None,
+            proposed_by=proposer,
+        )
+        for kind in RemedyKind.values
+        for amount in AMOUNTS
+        if not (kind == RemedyKind.APOLOGY and amount is not None)
+    ]
+    assert any(remedy.kind in MONEY_REMEDIES and remedy.amount is None for remedy in remedies)
+    personal = UserFactory(group=roles.FRONT_LINE_STAFF)
+    AuthorityLimit.objects.create(user=personal, remedy_kind="other", max_amount=Decimal(0))
+    # A remedy without an amount is within everyone's authority and never waits: only those
+    # with an amount are ever sent to approvers.
+    approvers = {remedy: approvers_for(remedy) for remedy in remedies if remedy.amount is not None}
+
+    for person in (staff, supervisor, owner, personal, UserFactory()):
+        authority = authority_of(person)
+        # when
+        matched = set(Remedy.objects.filter(authority.approvable_condition()))
+        # then
+        expected = {remedy for remedy in remedies if authority.covers(remedy.kind, remedy.amount)}
+        assert matched == expected, person
+        queue = set(awaiting_approval_by(person))
+        assert queue == expected, person
+        for remedy, asked in approvers.items():
+            assert (person in asked) == (remedy in expected), (person, remedy)

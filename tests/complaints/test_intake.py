@@ -149,18 +149,60 @@ def test_a_new_customer_is_created_with_the_complaint(staff):
 
 
 def test_a_new_customer_is_not_kept_when_the_complaint_cannot_be_saved(staff):
-    # A negative amount slips past the service and is refused by the database: the customer
-    # created a moment before in the same transaction goes too.
-    with pytest.raises(IntegrityError):
+    # The database refuses the timeline row written after the complaint: the customer created
+    # a moment before in the same transaction goes too.
+    refused = IntegrityError("the database refused the row")
+    with (
+        mock.patch.object(services, "_record", side_effect=refused),
+        pytest.raises(IntegrityError),
+    ):
+        log(staff, customer=None, new_customer=Customer(name="Juniper Florist"))
+
+    assert not Customer.objects.filter(name="Juniper Florist").exists()
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount"),
+    [
+        ("apology", "5000"),
+        ("refund", "-1"),
+        ("refund", "NaN"),
+        ("other", "Infinity"),
+        ("gift", "1e20"),
+        ("refund", "10.005"),
+        ("bribe", "10"),
+    ],
+)
+def test_a_remedy_asked_for_that_no_remedy_could_be_is_refused_and_nothing_kept(
+    kind, amount, staff
+):
+    with pytest.raises(services.ComplaintError):
         log(
             staff,
             customer=None,
             new_customer=Customer(name="Juniper Florist"),
-            asked_amount=Decimal(-1),
+            asked_remedy_kind=kind,
+            asked_amount=Decimal(amount),
         )
 
     assert not Customer.objects.filter(name="Juniper Florist").exists()
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(("kind", "amount"), [("refund", None), ("other", "30"), ("", "12.50")])
+def test_a_remedy_asked_for_may_leave_the_amount_unsaid_or_name_one(kind, amount, staff):
+    complaint = log(
+        staff,
+        asked_remedy_kind=kind,
+        asked_amount=Decimal(amount) if amount is not None else None,
+    )
+
+    complaint.refresh_from_db()
+    assert (complaint.asked_remedy_kind, complaint.asked_amount) == (
+        kind,
+        Decimal(amount) if amount is not None else None,
+    )
 
 
 # --- Repeat flag ---------------------------------------------------------------------------------

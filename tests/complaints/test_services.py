@@ -6,7 +6,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from complaints import services
 from complaints.models import (
@@ -378,6 +379,28 @@ def test_a_remedy_with_a_missing_or_non_positive_amount_is_refused(kind, amount,
     assert not Remedy.objects.exists()
     complaint.refresh_from_db()
     assert complaint.version == 1
+
+
+def test_the_database_refuses_an_apology_with_an_amount_however_it_is_written(staff):
+    complaint = ComplaintFactory(owner=staff, logged_by=staff)
+    apology = Remedy(complaint=complaint, kind="apology", amount=Decimal(5), proposed_by=staff)
+    asked = Complaint(
+        customer=complaint.customer,
+        logged_by=staff,
+        owner=staff,
+        customer_words="Sorry is not enough.",
+        asked_remedy_kind="apology",
+        asked_amount=Decimal(5),
+    )
+
+    for record in (apology, asked):
+        with pytest.raises(ValidationError) as refused:
+            record.full_clean()
+        assert refused.value.error_dict["__all__"][0].code == "apology_has_no_amount"
+        with pytest.raises(IntegrityError), transaction.atomic():
+            record.save()
+
+    assert not Remedy.objects.exists()
 
 
 # --- Handoffs ------------------------------------------------------------------------------------

@@ -94,6 +94,9 @@ def test_several_matches_ask_which_customer_and_keep_the_input(staff_client):
         ({"asked_amount": "12.345"}, "asked_amount", "max_decimal_places"),
         ({"asked_amount": "5000000"}, "asked_amount", "max_value"),
         ({"asked_amount": ""}, "asked_amount", "amount_required"),
+        ({"asked_remedy_kind": "apology"}, "asked_amount", "apology_has_no_amount"),
+        ({"asked_amount": "NaN"}, "asked_amount", "invalid"),
+        ({"asked_amount": "Infinity"}, "asked_amount", "invalid"),
         ({"needs_by": "2020-01-01T09:00"}, "needs_by", "needs_by_past"),
         ({"category": "999999"}, "category", "invalid_choice"),
         ({"customer_words": ""}, "customer_words", "required"),
@@ -253,6 +256,57 @@ def test_a_money_remedy_without_an_amount_is_refused(staff_client, staff):
     assert not Remedy.objects.exists()
 
 
+def test_a_forged_apology_with_an_amount_is_refused_with_a_field_error(staff_client, staff):
+    complaint = ComplaintFactory(owner=staff)
+
+    response = action(staff_client, complaint, "remedy", kind="apology", amount="5000")
+
+    assert response.status_code == 400
+    form = response.context["action_forms"]["remedy"]
+    assert form.has_error("amount", "apology_has_no_amount")
+    assert not Remedy.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "1e20", "-1", "0", "1.001"])
+def test_a_forged_amount_that_is_no_figure_is_refused_not_a_500(staff_client, staff, amount):
+    complaint = ComplaintFactory(owner=staff)
+
+    response = action(staff_client, complaint, "remedy", kind="other", amount=amount)
+
+    assert response.status_code == 400
+    assert response.context["action_forms"]["remedy"].has_error("amount")
+    assert not Remedy.objects.exists()
+
+
+def test_a_forged_other_of_99999_by_front_line_staff_waits_for_approval(staff_client, staff):
+    complaint = ComplaintFactory(owner=staff)
+    preview = staff_client.post(
+        f"/complaints/{complaint.pk}/do/remedy/",
+        {"remedy-kind": "other", "remedy-amount": "99999", "preview": "1"},
+    )
+    assert b"Above your authority" in preview.content
+
+    response = action(staff_client, complaint, "remedy", kind="other", amount="99999")
+
+    assert response.status_code == 302
+    remedy = Remedy.objects.get()
+    complaint.refresh_from_db()
+    assert (remedy.kind, remedy.amount) == ("other", Decimal(99999))
+    assert (remedy.decision, remedy.auto_approved) == ("proposed", False)
+    assert complaint.status == "awaiting_approval"
+    followed = staff_client.get(response["Location"])
+    assert b"above your authority" in followed.content
+
+
+def test_an_other_without_an_amount_is_approved_on_the_spot(staff_client, staff):
+    complaint = ComplaintFactory(owner=staff)
+
+    action(staff_client, complaint, "remedy", kind="other", amount="", description="Flowers")
+
+    remedy = Remedy.objects.get()
+    assert (remedy.kind, remedy.amount, remedy.auto_approved) == ("other", None, True)
+
+
 def test_refund_above_authority_goes_to_a_supervisor_who_approves_it(client, staff, supervisor):
     complaint = ComplaintFactory(owner=staff)
     client.force_login(staff)
@@ -336,3 +390,87 @@ def test_finished_and_paused_complaints_have_no_deadline_ahead_and_come_last(sta
     page = list(staff_client.get("/complaints/").context["page"])
     assert page[0] == active
     assert {page[1].next_deadline, page[2].next_deadline} == {None}
+
+
+# --- Closed work ---------------------------------------------------------------------------------
+
+
+def closed(owner) -> Complaint:
+    now = timezone.now()
+    return ComplaintFactory(
+        owner=owner, status="closed", acknowledged_at=now, resolved_at=now, closed_at=now
+    )
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_resolved_complaint_may_be_handed_over_but_a_closed_one_not(staff_client, staff):
+    resolved = ComplaintFactory(owner=staff, status="resolved", resolved_at=timezone.now())
+
+    assert "handoff" in staff_client.get(f"/complaints/{resolved.pk}/").context["action_forms"]
+    assert (
+        "handoff"
+        not in staff_client.get(f"/complaints/{closed(staff).pk}/").context["action_forms"]
+    )
+
+
+def test_a_forged_handoff_of_a_closed_complaint_is_refused_with_a_message(
+    staff_client, staff, other_staff
+):
+    complaint = closed(staff)
+
+    response = action(staff_client, complaint, "handoff", to_user=other_staff.pk, note="Yours.")
+
+    assert response.status_code == 400
+    assert b"nothing left to take over" in response.content
+    assert not ComplaintHandoff.objects.exists()
+
+
+def test_accepting_an_offer_of_a_closed_complaint_is_refused_with_a_message(
+    client, staff, other_staff
+):
+    complaint = closed(staff)
+    handoff = ComplaintHandoff.objects.create(
+        complaint=complaint, from_user=staff, to_user=other_staff, note="Over to you"
+    )
+    client.force_login(other_staff)
+
+    response = client.post(f"/complaints/handoffs/{handoff.pk}/accept/", follow=True)
+
+    assert response.status_code == 200
+    assert any("nothing left to take over" in message for message in messages_of(response))
+    complaint.refresh_from_db()
+    assert complaint.owner == staff
+
+
+def test_deciding_a_remedy_left_waiting_on_a_closed_complaint_is_refused_with_a_message(
+    client, staff, supervisor
+):
+    complaint = closed(staff)
+    remedy = RemedyFactory(complaint=complaint, proposed_by=staff, amount=Decimal("80"))
+    client.force_login(supervisor)
+
+    response = client.post(
+        f"/complaints/remedies/{remedy.pk}/decide/",
+        {f"decide-{remedy.pk}-approve": "yes"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert any("cannot be decided on" in message for message in messages_of(response))
+    remedy.refresh_from_db()
+    assert remedy.decision == "proposed"
+
+
+def test_delivering_a_remedy_on_a_closed_complaint_is_refused_with_a_message(staff_client, staff):
+    complaint = closed(staff)
+    remedy = RemedyFactory(complaint=complaint, proposed_by=staff, decision="approved")
+
+    response = staff_client.post(f"/complaints/remedies/{remedy.pk}/deliver/", follow=True)
+
+    assert response.status_code == 200
+    assert any("cannot be given its remedy" in message for message in messages_of(response))
+    remedy.refresh_from_db()
+    assert remedy.decision == "approved"

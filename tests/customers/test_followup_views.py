@@ -189,3 +189,23 @@ def test_my_day_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = staff_client.get("/")
     assert len(response.context["sections"][0].items) == 50
+
+
+@pytest.mark.parametrize("action", ["complete", "reschedule", "reassign"])
+def test_acting_on_a_cancelled_follow_up_is_refused_with_a_message(
+    staff_client, staff, other_staff, action
+):
+    follow_up = FollowUpFactory(owner=staff, status=FollowUp.Status.CANCELLED)
+    data = {
+        "complete": {"outcome": "Called"},
+        "reschedule": {"due_at": "2099-01-01T10:00", "reason": "Busy"},
+        "reassign": {"owner": other_staff.pk},
+    }[action]
+
+    response = staff_client.post(f"/followups/{follow_up.pk}/{action}/", data, follow=True)
+
+    assert response.status_code == 200
+    assert "already Cancelled" in str(list(response.context["messages"])[-1])
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.owner, follow_up.outcome) == ("cancelled", staff, "")
+    assert not FollowUpReschedule.objects.exists()

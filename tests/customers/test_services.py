@@ -776,8 +776,9 @@ def test_staff_cannot_move_a_colleagues_follow_up(staff, other_staff, now):
     assert not FollowUpReschedule.objects.exists()
 
 
-def test_a_done_follow_up_cannot_be_moved(staff, now):
-    follow_up = FollowUpFactory(owner=staff, status=FollowUp.Status.DONE, completed_at=MONDAY_10)
+@pytest.mark.parametrize("status", [FollowUp.Status.DONE, FollowUp.Status.CANCELLED])
+def test_a_finished_follow_up_cannot_be_moved(staff, now, status):
+    follow_up = FollowUpFactory(owner=staff, status=status, completed_at=MONDAY_10)
 
     with pytest.raises(FollowUpError):
         services.reschedule_follow_up(
@@ -869,8 +870,9 @@ def test_staff_cannot_pass_on_a_colleagues_follow_up(staff, other_staff, now):
     assert follow_up.owner == staff
 
 
-def test_a_done_follow_up_cannot_be_passed_on(staff, other_staff, now):
-    follow_up = FollowUpFactory(owner=staff, status=FollowUp.Status.DONE, completed_at=MONDAY_10)
+@pytest.mark.parametrize("status", [FollowUp.Status.DONE, FollowUp.Status.CANCELLED])
+def test_a_finished_follow_up_cannot_be_passed_on(staff, other_staff, now, status):
+    follow_up = FollowUpFactory(owner=staff, status=status, completed_at=MONDAY_10)
 
     with pytest.raises(FollowUpError):
         services.reassign_follow_up(actor=staff, follow_up=follow_up, owner=other_staff)

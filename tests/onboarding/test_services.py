@@ -376,6 +376,18 @@ def test_someone_without_the_permission_cannot_start_an_onboarding(
     assert not Onboarding.objects.exists()
 
 
+def test_a_template_no_longer_in_use_is_refused(seller, customer, new_customer_template):
+    new_customer_template.is_active = False
+    new_customer_template.save()
+
+    with pytest.raises(OnboardingError, match="no longer in use"):
+        start(seller, customer, new_customer_template)
+
+    assert not Onboarding.objects.exists()
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.PROSPECT
+
+
 def test_an_inactive_person_cannot_own_an_onboarding(seller, customer, new_customer_template):
     gone = UserFactory(username="gone", first_name="Gus", is_active=False)
 
@@ -979,3 +991,68 @@ def test_a_handoff_cannot_be_answered_twice(handoff, receiver, first, second):
 
     handoff.refresh_from_db()
     assert (handoff.accepted_at, handoff.declined_at) == answered
+
+
+# --- Handoffs on finished work -------------------------------------------------------------------
+
+
+def finish(onboarding, how, actor):
+    """Cancel the onboarding, or complete it by doing every required step still open."""
+    if how == "cancelled":
+        services.cancel_onboarding(actor=actor, onboarding=onboarding, reason="Order withdrawn")
+        return
+    onboarding.steps.filter(is_handoff_point=True).update(is_required=False)
+    for step in onboarding.steps.filter(
+        is_required=True, done_at__isnull=True, is_handoff_point=False
+    ):
+        services.complete_step(actor=actor, step=step, preferences=PREFERENCES)
+    onboarding.refresh_from_db()
+    assert onboarding.status == how
+
+
+@pytest.mark.parametrize("how", ["cancelled", "completed"])
+def test_a_finished_onboarding_cannot_be_offered(how, at_handoff, seller, receiver):
+    finish(at_handoff, how, seller)
+
+    with pytest.raises(OnboardingError, match=how):
+        services.offer_handoff(
+            actor=seller,
+            step=step_titled(at_handoff, "Hand off to support"),
+            to_user=receiver,
+            note=PROMISE,
+        )
+
+    assert not Handoff.objects.exists()
+
+
+@pytest.mark.parametrize("how", ["cancelled", "completed"])
+def test_an_offer_pending_when_the_onboarding_finished_is_withdrawn_and_cannot_be_accepted(
+    how, handoff, seller, receiver
+):
+    # given: support had not answered when the onboarding was cancelled or completed
+    finish(handoff.onboarding, how, seller)
+
+    # when / then
+    with pytest.raises(OnboardingError, match=how):
+        services.accept_handoff(actor=receiver, handoff=handoff)
+    handoff.refresh_from_db()
+    onboarding = Onboarding.objects.get(pk=handoff.onboarding_id)
+    assert onboarding.owner == seller
+    assert handoff.accepted_at is None
+    assert handoff.declined_at is not None
+    assert handoff.decline_reason == f"The onboarding was {how}."
+    assert not step_titled(onboarding, "Hand off to support").is_done
+
+
+def test_an_offer_left_pending_on_a_completed_onboarding_cannot_be_accepted(
+    handoff, seller, receiver
+):
+    # given: an offer written before completion withdrew offers, still pending
+    Onboarding.objects.filter(pk=handoff.onboarding_id).update(status=Onboarding.Status.COMPLETED)
+
+    with pytest.raises(OnboardingError, match="completed"):
+        services.accept_handoff(actor=receiver, handoff=handoff)
+
+    handoff.refresh_from_db()
+    assert handoff.is_pending
+    assert Onboarding.objects.get(pk=handoff.onboarding_id).owner == seller

@@ -247,3 +247,37 @@ def test_a_forged_assignee_outside_the_team_is_refused(seller, template, other_s
     with pytest.raises(services.OnboardingError, match="is not in Sales"):
         start(seller, customer, template, assignees={sales.pk: other_staff})
     assert not Onboarding.objects.exists()
+
+
+def test_handing_off_a_cancelled_onboarding_is_refused_with_a_message(
+    staff_client, seller, supporter, template
+):
+    onboarding = start(seller, CustomerFactory(status="prospect"), template)
+    services.cancel_onboarding(actor=seller, onboarding=onboarding, reason="Went elsewhere")
+    step = onboarding.steps.get(is_handoff_point=True)
+
+    response = staff_client.post(
+        f"/onboarding/steps/{step.pk}/handoff/", {"to_user": supporter.pk, "note": "Promised"}
+    )
+
+    assert response.status_code == 400
+    assert b"This onboarding is cancelled." in response.content
+    assert not Handoff.objects.exists()
+
+
+def test_accepting_an_offer_withdrawn_by_cancelling_is_refused_with_a_message(
+    client, seller, supporter, template
+):
+    onboarding = start(seller, CustomerFactory(status="prospect"), template)
+    step = onboarding.steps.get(is_handoff_point=True)
+    handoff = services.offer_handoff(actor=seller, step=step, to_user=supporter, note="Over")
+    services.cancel_onboarding(actor=seller, onboarding=onboarding, reason="Went elsewhere")
+    client.force_login(supporter)
+
+    response = client.post(f"/onboarding/handoffs/{handoff.pk}/accept/", follow=True)
+
+    assert response.status_code == 200
+    messages = [str(message) for message in response.context["messages"]]
+    assert "This onboarding is cancelled." in messages
+    onboarding.refresh_from_db()
+    assert onboarding.owner == seller
