@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from crm.models import WorkerHeartbeat
+from crm import notices
+from crm.models import Notice, WorkerHeartbeat
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -10,3 +11,20 @@ def record_worker_heartbeat(self) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker=self.request.hostname or "unknown", defaults={"seen_at": timezone.now()}
     )
+
+
+# The outbox counts attempts and decides when to give up; Celery only schedules the retry. A
+# retry that cannot reach the broker is not lost either: the catch-up finds the notice due.
+@shared_task(bind=True, ignore_result=True, max_retries=None)
+def send_notice(self, notice_id: int) -> None:
+    """Email one notice; one that failed with attempts left is tried again after its backoff."""
+    notice = notices.send_notice(notice_id=notice_id)
+    if notice is not None and notice.status == Notice.Status.QUEUED:
+        wait = (notice.next_attempt_at - timezone.now()).total_seconds()
+        raise self.retry(countdown=max(wait, 0))
+
+
+@shared_task(ignore_result=True)
+def send_due_notices() -> int:
+    """Send the notices whose task never ran or is overdue (beat: every five minutes)."""
+    return notices.send_due_notices()

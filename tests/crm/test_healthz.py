@@ -13,6 +13,8 @@ def test_healthz_answers_200_when_the_database_answers(client):
         "status": "ok",
         "database": "ok",
         "worker_last_seen_seconds": None,
+        "notices_failed": 0,
+        "notices_overdue": 0,
     }
 
 
