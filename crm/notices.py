@@ -39,13 +39,14 @@ LEASE = timedelta(minutes=15)
 # The catch-up leaves a due notice this long to its own task, which normally runs at once.
 CATCH_UP_AFTER = timedelta(minutes=2)
 # The catch-up sends this many per batch (four queries each), at most MAX_BATCHES per run;
-# the rest wait for the next run, so one run stays well within the five minutes between runs.
+# the rest wait for the next run, so that a backlog never makes one run take hours.
 BATCH_SIZE = 25
 MAX_BATCHES = 20
 # A queued notice still unsent this long after it was due is reported overdue by /healthz:
 # past the catch-up's next run, so neither the task nor the catch-up is sending mail.
 OVERDUE_AFTER = timedelta(minutes=15)
-# Failures older than this no longer count on My day; they stay listed in the admin.
+# Failures older than this no longer count on My day ("in the last week"); they stay listed
+# in the admin.
 FAILED_SHOWN_FOR = timedelta(days=7)
 
 # C0 and C1 control characters (CR, LF, NUL, tab …) and the Unicode line and paragraph
