@@ -30,10 +30,11 @@ from complaints.models import (
     SLATarget,
     is_remedy_amount,
 )
+from crm.background import enqueue_after_commit
 from crm.calendar import BusinessCalendar
+from crm.notices import notify
 from customers import services as customer_services
 from customers.models import Contact, Customer, FollowUp
-from customers.notifications import enqueue_after_commit, notify
 from customers.permissions import require
 from customers.text import person_name
 

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from crm.models import BusinessHours, Holiday, WorkerHeartbeat
+from crm import notices
+from crm.models import BusinessHours, Holiday, Notice, WorkerHeartbeat
 
 admin.site.site_header = "Tend"
 admin.site.site_title = "Tend"
@@ -26,3 +29,42 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username", "recipient__email"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    actions = ["resend"]
+
+    # The outbox's record of what each person was told and whether it reached them: written by
+    # crm.notices only. Owners read it and may send a failed notice again.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("crm.change_notice")
+
+    @admin.action(description=_("Send the failed notices again"), permissions=["resend"])
+    def resend(self, request, queryset):
+        count = notices.resend_notices(notices=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notice queued to be sent again.",
+                "%(count)d notices queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
 from complaints.views import awaiting_approval_by, handoffs_for
+from crm import notices
 from customers.filters import today_bounds
 from customers.models import FollowUp
 from onboarding.models import Handoff, Onboarding, OnboardingStep
@@ -132,3 +133,12 @@ def sections_for(user) -> list[Section]:
     """Return the signed-in person's My day sections, in display order."""
     now = timezone.now()
     return [section for build in SECTION_BUILDERS for section in build(user, now)]
+
+
+def failed_notice_count(user) -> int:
+    """Count the notices lately not emailed, for those who may read them (owners); else 0."""
+    # Only the admin lists notices; checking is_staff first spares everyone else the two
+    # permission queries.
+    if not (user.is_staff and user.has_perm("crm.view_notice")):
+        return 0
+    return notices.failed_notice_count()

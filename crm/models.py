@@ -1,7 +1,9 @@
 from datetime import time
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A closing time of 00:00 means the end of the day: a TimeField cannot hold 24:00, and without
@@ -108,3 +110,80 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.requested_at.isoformat()})"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def due(self, *, now):
+        """Queued notices due an attempt: never tried, retrying, or claimed too long ago."""
+        return self.filter(status=Notice.Status.QUEUED, next_attempt_at__lte=now)
+
+    def failed_since(self, since):
+        """Notices that could not be emailed, created since the given time."""
+        return self.filter(status=Notice.Status.FAILED, created_at__gte=since)
+
+
+class Notice(models.Model):
+    """One message to one person, kept in the database until it has been emailed.
+
+    The row is written in the transaction of the change it tells about, so a broker that is
+    down loses nothing: the catch-up sends what the task never did (crm.notices).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped (no email)")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("recipient"),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    path = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    status = models.CharField(
+        _("email"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # When a sender may next take the notice: now when written, later after a failure (the
+    # backoff), and a lease ahead while one sends it, so a sender that died is replaced.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # Who took it last: a sender reads back exactly the rows its own claim won.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Shown in the app by a later change; here so that it needs no second migration.
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed", "skipped"]),
+                name="crm_notice_status_valid",
+            ),
+        ]
+        indexes = [
+            # Notice.objects.due(now=...): the catch-up's batches and /healthz's overdue count.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="crm_notice_queued_idx",
+                condition=Q(status="queued"),
+            ),
+            # Notice.objects.failed_since(...): the failed count on owners' My day and /healthz.
+            models.Index(
+                fields=["created_at"],
+                name="crm_notice_failed_idx",
+                condition=Q(status="failed"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject

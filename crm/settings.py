@@ -183,6 +183,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds a mail server may take to answer. Without a limit a hung server holds a sender
+# forever, past the lease on its notices (crm.notices.LEASE), and another sender sends them too.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tend <tend@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Tend's own address, for links in the mail it sends.
@@ -276,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
     "keep-in-touch-planner": {
         "task": "customers.tasks.plan_keep_in_touch",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "notice-catch-up": {
+        "task": "crm.tasks.send_due_notices",
+        "schedule": 300.0,
+        "options": {"expires": 300},
     },
     "daily-digest": {
         "task": "customers.tasks.send_daily_digests",

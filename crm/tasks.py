@@ -1,8 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from crm import accounts
-from crm.models import WorkerHeartbeat
+from crm import accounts, notices
+from crm.models import Notice, WorkerHeartbeat
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -19,3 +19,20 @@ def record_worker_heartbeat(self) -> None:
 def send_password_reset_email(email: str) -> int:
     """Email a password-reset link to the accounts with this address."""
     return accounts.send_password_reset_email(email=email)
+
+
+# The outbox counts attempts and decides when to give up; Celery only schedules the retry. A
+# retry that cannot reach the broker is not lost either: the catch-up finds the notice due.
+@shared_task(bind=True, ignore_result=True, max_retries=None)
+def send_notice(self, notice_id: int) -> None:
+    """Email one notice; one that failed with attempts left is tried again after its backoff."""
+    notice = notices.send_notice(notice_id=notice_id)
+    if notice is not None and notice.status == Notice.Status.QUEUED:
+        wait = (notice.next_attempt_at - timezone.now()).total_seconds()
+        raise self.retry(countdown=max(wait, 0))
+
+
+@shared_task(ignore_result=True)
+def send_due_notices() -> int:
+    """Send the notices whose task never ran or is overdue (beat: every five minutes)."""
+    return notices.send_due_notices()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from crm import accounts, dashboard, lockout
+from crm import accounts, dashboard, lockout, notices
 from crm.forms import PasswordResetRequestForm
 from crm.models import WorkerHeartbeat
 from customers.models import Customer
@@ -23,7 +23,11 @@ def my_day(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "crm/my_day.html",
-        {"sections": dashboard.sections_for(request.user), "now": timezone.now()},
+        {
+            "sections": dashboard.sections_for(request.user),
+            "failed_notices": dashboard.failed_notice_count(request.user),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -97,12 +101,20 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when the database answers, 503 when it does not; for load balancers."""
+    """Answer 200 when the database answers, 503 when it does not; for load balancers.
+
+    Also reports when a worker was last seen and how the notices outbox is doing.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         last_beat = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at").first()
+        outbox = notices.outbox_health()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     worker_age = round((timezone.now() - last_beat[0]).total_seconds()) if last_beat else None
-    return JsonResponse({"status": "ok", "database": "ok", "worker_last_seen_seconds": worker_age})
+    # Notices failed or waiting too long say that mail is not going out; the site still works,
+    # so they are reported for monitoring and leave the status 200.
+    return JsonResponse(
+        {"status": "ok", "database": "ok", "worker_last_seen_seconds": worker_age, **outbox}
+    )

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.calendar import add_business_minutes
+from crm.notices import notify
 from customers.models import Channel, Contact, Customer, FollowUp, FollowUpReschedule, Interaction
-from customers.notifications import notify
 from customers.permissions import can_manage_follow_up, require
 from customers.text import normalise_phone, search_key
 

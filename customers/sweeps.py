@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -22,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.calendar import BusinessCalendar
+from crm.notices import notify
 from customers.models import Customer, DigestLog, FollowUp, Interaction
-from customers.notifications import notify
 from customers.permissions import supervisors
 from customers.text import person_name
 
@@ -404,8 +403,8 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def _send_digest(owner, today: date, follow_ups: list[FollowUp], count: dict, now) -> bool:
     """Claim today's digest for the owner and send it; tell whether this run sent it."""
-    # The claim commits with the sending: if the mail server fails, the claim is undone and the
-    # next hourly run tries again; a second worker waits on the row and then finds it taken.
+    # The claim commits with the digest's notice, which the outbox then emails (and retries):
+    # a second worker waits on the row and then finds it taken.
     _log, claimed = DigestLog.objects.get_or_create(user=owner, day=today)
     if not claimed:
         return False
@@ -413,9 +412,7 @@ def _send_digest(owner, today: date, follow_ups: list[FollowUp], count: dict, no
         "overdue": count["overdue"],
         "due_today": count["due_today"],
     }
-    send_mail(
-        f"[Tend] {subject}", _digest_body(owner, follow_ups, count, now), None, [owner.email]
-    )
+    notify(user=owner, subject=subject, body=_digest_body(owner, follow_ups, count, now))
     return True
 
 

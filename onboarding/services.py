@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.calendar import BusinessCalendar
+from crm.notices import notify
 from customers import services as customer_services
 from customers.models import Customer, FollowUp
-from customers.notifications import notify
 from customers.permissions import require
 from customers.text import person_name
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep

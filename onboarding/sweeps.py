@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.calendar import BusinessCalendar
-from customers.notifications import notify
+from crm.notices import notify
 from customers.permissions import supervisors
 from customers.sweeps import SweepResult, in_batches
 from customers.text import person_name

@@ -3,6 +3,8 @@ from datetime import datetime, time
 from pathlib import Path
 
 import pytest
+from celery.app.task import Task
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from crm import roles
 from crm.models import BusinessHours
@@ -58,6 +60,34 @@ def eager_celery(settings):
     """Run Celery tasks in-process: notifications are tasks enqueued after commit."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """The Celery broker, which a test can take down and bring back.
+
+    While it is down, sending any task fails as kombu fails with the server unreachable.
+    """
+
+    class Broker:
+        is_up = True
+
+        def down(self) -> None:
+            self.is_up = False
+
+        def up(self) -> None:
+            self.is_up = True
+
+    state = Broker()
+    send = Task.apply_async
+
+    def apply_async(task, *args, **kwargs):
+        if not state.is_up:
+            raise BrokerUnreachable("[Errno 111] Connection refused")
+        return send(task, *args, **kwargs)
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    return state
 
 
 @pytest.fixture

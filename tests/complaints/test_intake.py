@@ -298,6 +298,23 @@ def test_a_serious_complaint_alerts_the_supervisors_once_logged(
     assert complaint.reference in mailoutbox[0].subject
 
 
+def test_a_customer_name_with_line_breaks_still_alerts_the_supervisors_on_one_line(
+    staff, supervisor, eager_celery, django_capture_on_commit_callbacks, mailoutbox
+):
+    customer = CustomerFactory(name="Ada\r\nBcc: everyone@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = log(staff, customer, severity="high")
+
+    [alert] = mailoutbox
+    assert alert.to == [supervisor.email]
+    assert alert.subject == (
+        f"[Tend] High complaint {complaint.reference} from Ada Bcc: everyone@example.com"
+    )
+    assert "\n" not in alert.message()["Subject"]
+    assert alert.bcc == []
+
+
 def test_a_supervisor_logging_a_serious_complaint_is_not_alerted_about_it(
     supervisor, eager_celery, django_capture_on_commit_callbacks, mailoutbox
 ):

@@ -21,6 +21,7 @@ from complaints.models import (
 from complaints.services import ComplaintError
 from crm import roles
 from crm.models import Holiday
+from crm.notices import send_due_notices
 from customers.models import FollowUp
 from customers.sweeps import sweep_overdue_follow_ups
 from tests.factories import ComplaintFactory, CustomerFactory, UserFactory
@@ -432,6 +433,27 @@ def test_offering_a_complaint_keeps_the_sender_owner_and_asks_the_receiver(
     assert (handoff.from_user, handoff.to_user) == (staff, other_staff)
     assert handoff.is_pending
     assert complaint.updates.filter(kind=ComplaintUpdate.Kind.REASSIGNMENT).exists()
+    assert [message.to for message in mailoutbox] == [[other_staff.email]]
+    assert complaint.reference in mailoutbox[0].subject
+
+
+def test_a_complaint_offered_while_the_broker_is_down_reaches_the_receiver_once_it_is_back(
+    staff, other_staff, sent, broker, time_machine, mailoutbox
+):
+    # given: the broker is down when the handoff is offered
+    time_machine.move_to(at(MONDAY, 10), tick=False)
+    complaint = owned_by(staff)
+    broker.down()
+    sent(services.offer_handoff, actor=staff, complaint=complaint, to_user=other_staff, note="Hi")
+    assert mailoutbox == []
+
+    # when: it is back and the notices catch-up runs, twice
+    broker.up()
+    time_machine.move_to(at(MONDAY, 10, 5), tick=False)
+    sent(send_due_notices)
+    sent(send_due_notices)
+
+    # then: the receiver is asked, once
     assert [message.to for message in mailoutbox] == [[other_staff.email]]
     assert complaint.reference in mailoutbox[0].subject
 

@@ -413,13 +413,13 @@ def test_sweep_reads_in_batches_without_a_query_per_row_beyond_the_claim(
     clock.set(at(MONDAY, 10, 5))
 
     # when/then: calendar 2, and per clock one escalation read, three reads of the notices
-    # (10 + 10 + 5) and one claim per complaint
-    with django_assert_max_num_queries(2 + 3 * (1 + 3 + 25)):
+    # (10 + 10 + 5) and one claim per complaint and the notice it writes
+    with django_assert_max_num_queries(2 + 3 * (1 + 3 + 25 * 2)):
         notified = sweeps.sweep_complaint_deadlines()
     clock.set(at(MONDAY, 11, 5))
     # calendar 2, supervisors once, and per clock three escalation reads, one claim per
-    # complaint and one read of notices still to send
-    with django_assert_max_num_queries(2 + 1 + 3 * (3 + 25 + 1)):
+    # complaint and the notice to the supervisor it writes, and one read of notices still to send
+    with django_assert_max_num_queries(2 + 1 + 3 * (3 + 25 * 2 + 1)):
         escalated = sweeps.sweep_complaint_deadlines()
 
     assert notified == SweepResult(notified=75)

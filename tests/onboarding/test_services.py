@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from crm import roles
 from crm.calendar import BusinessCalendar
 from crm.models import Holiday
+from crm.notices import send_due_notices
 from customers.models import Customer, FollowUp
 from onboarding import services
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep, TemplateStep
@@ -792,6 +793,34 @@ def test_offering_a_handoff_tells_the_receiver_and_the_sender_stays_owner(
     assert message.to == [receiver.email]
     assert message.subject == "[Tend] Will you take over onboarding Ada's Bakery?"
     assert PROMISE in message.body
+
+
+def test_an_onboarding_offered_while_the_broker_is_down_reaches_the_receiver_once_it_is_back(
+    at_handoff, seller, receiver, mailoutbox, django_capture_on_commit_callbacks, broker, clock
+):
+    # given: the broker is down when the handoff is offered
+    clock.set(at(MONDAY, 10))
+    broker.down()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offer_handoff(
+            actor=seller,
+            step=step_titled(at_handoff, "Hand off to support"),
+            to_user=receiver,
+            note=PROMISE,
+        )
+    assert mailoutbox == []
+
+    # when: it is back and the notices catch-up runs, twice
+    broker.up()
+    clock.set(at(MONDAY, 10, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_notices()
+        send_due_notices()
+
+    # then: the receiver is asked, once
+    [message] = mailoutbox
+    assert message.to == [receiver.email]
+    assert message.subject == "[Tend] Will you take over onboarding Ada's Bakery?"
 
 
 @pytest.mark.parametrize("note", ["", "  \n "])
