@@ -7,21 +7,19 @@ before an admin save is then refused instead of silently undoing it, and the rev
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from customers import services
+from customers.admin_archive import ArchivedFilter, ArchiveInsteadOfDeleteAdmin
 from customers.models import (
     CUSTOMER_RECORD_FIELDS,
     Contact,
@@ -37,8 +35,6 @@ from customers.text import normalise_phone
 
 # Interactions shown on the customer's page; a long-standing customer has thousands.
 RECENT_INTERACTIONS = 20
-# Customers named on the "cannot delete" page, each with what it holds; the rest are counted.
-REFUSED_SHOWN = 20
 
 
 class CsvImportExportAdmin(ImportExportModelAdmin):
@@ -77,33 +73,6 @@ class HasOpenFollowUpsFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.with_open_follow_ups()
         return queryset
-
-
-class ArchivedFilter(admin.SimpleListFilter):
-    """Current customers unless asked otherwise, as in Tend's own customer list."""
-
-    title = _("archived")
-    parameter_name = "archived"
-
-    def lookups(self, request, model_admin):
-        return [("current", _("Current")), ("archived", _("Archived")), ("all", _("All"))]
-
-    def choices(self, changelist):
-        # No "All" entry of Django's own: the filter has a default, "Current".
-        selected = self.value() or "current"
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": selected == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "archived":
-            return queryset.archived()
-        if self.value() == "all":
-            return queryset
-        return queryset.current()
 
 
 class CustomerAdminForm(forms.ModelForm):
@@ -216,7 +185,7 @@ class RecentInteractionInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
+class CustomerAdmin(ArchiveInsteadOfDeleteAdmin, CsvImportExportAdmin, SimpleHistoryAdmin):
     form = CustomerAdminForm
     resource_classes = [CustomerResource]
     list_display = [
@@ -349,86 +318,6 @@ class CustomerAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
         # A revert saves like the change form does, so it gets the same single transaction.
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
-
-    # --- Archive, never delete what has history ---------------------------------------------
-
-    def has_archive_permission(self, request):
-        return request.user.has_perm(services.ARCHIVE_CUSTOMER)
-
-    @admin.action(description=_("Archive selected customers"), permissions=["archive"])
-    def archive_selected(self, request, queryset):
-        self._archive_or_restore(
-            request,
-            queryset,
-            lambda customer: services.archive_customer(actor=request.user, customer=customer),
-            lambda count: ngettext(
-                "%(count)d customer was archived with their history.",
-                "%(count)d customers were archived with their history.",
-                count,
-            ),
-        )
-
-    @admin.action(description=_("Restore selected archived customers"), permissions=["archive"])
-    def restore_selected(self, request, queryset):
-        self._archive_or_restore(
-            request,
-            queryset,
-            lambda customer: services.restore_customer(actor=request.user, customer=customer),
-            lambda count: ngettext(
-                "%(count)d customer was restored.", "%(count)d customers were restored.", count
-            ),
-        )
-
-    def _archive_or_restore(self, request, queryset, change, done_message) -> None:
-        done = 0
-        for customer in queryset:
-            try:
-                change(customer)
-            except services.ArchiveError as error:
-                self.message_user(request, str(error), level=messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _function, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (self.delete_selected_unless_history, name, description)
-        return actions
-
-    @staticmethod
-    def delete_selected_unless_history(modeladmin, request, queryset):
-        """Django's bulk delete, refused (all of it) when any selected customer has history."""
-        kept = queryset.with_history()
-        if kept.exists():
-            return modeladmin.refuse_deletion(request, kept)
-        return delete_selected(modeladmin, request, queryset)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        # Checked before Django's own page, which would list every row of the history.
-        customer = self.get_object(request, unquote(object_id))
-        if customer is not None and self.has_delete_permission(request, customer):
-            kept = Customer.objects.filter(pk=customer.pk).with_history()
-            if kept.exists():
-                return self.refuse_deletion(request, kept)
-        return super().delete_view(request, object_id, extra_context)
-
-    def refuse_deletion(self, request, kept) -> TemplateResponse:
-        """Explain that customers with history are archived, not deleted, and offer that."""
-        opts = self.model._meta
-        shown = list(kept.order_by("name")[:REFUSED_SHOWN])
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Cannot delete"),
-            "opts": opts,
-            "customers": [(customer, customer.history_summary()) for customer in shown],
-            "more": kept.count() - len(shown),
-            "archive_pks": list(kept.current().values_list("pk", flat=True)),
-            "may_archive": self.has_archive_permission(request),
-        }
-        return TemplateResponse(request, "admin/customers/customer/delete_refused.html", context)
 
 
 @admin.register(Contact)
