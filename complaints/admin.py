@@ -33,7 +33,7 @@ RECENT_UPDATES = 30
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "parent", "is_active"]
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -46,7 +46,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RootCause)
-class RootCauseAdmin(admin.ModelAdmin):
+class RootCauseAdmin(SimpleHistoryAdmin):
     list_display = ["name", "description", "is_active"]
     list_filter = ["is_active"]
     list_editable = ["is_active"]
@@ -54,7 +54,7 @@ class RootCauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(SLATarget)
-class SLATargetAdmin(admin.ModelAdmin):
+class SLATargetAdmin(SimpleHistoryAdmin):
     list_display = [
         "severity",
         "first_response_minutes",
@@ -66,7 +66,7 @@ class SLATargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorityLimit)
-class AuthorityLimitAdmin(admin.ModelAdmin):
+class AuthorityLimitAdmin(SimpleHistoryAdmin):
     list_display = ["remedy_kind", "group", "user", "limit"]
     list_filter = ["remedy_kind", "group"]
     list_select_related = ["group", "user"]
@@ -405,7 +405,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Remedy)
-class RemedyAdmin(admin.ModelAdmin):
+class RemedyAdmin(SimpleHistoryAdmin):
     list_display = [
         "complaint",
         "kind",

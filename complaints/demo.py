@@ -429,8 +429,10 @@ class _DemoBuilder:
             for row in [*story.updates, *story.remedies, *story.handoffs]:
                 row.complaint = story.complaint
         ComplaintUpdate.objects.bulk_create(row for story in played for row in story.updates)
-        Remedy.objects.bulk_create(row for story in played for row in story.remedies)
-        ComplaintHandoff.objects.bulk_create(row for story in played for row in story.handoffs)
+        remedies = [row for story in played for row in story.remedies]
+        bulk_create_with_history(remedies, Remedy, default_date=self.now)
+        handoffs = [row for story in played for row in story.handoffs]
+        bulk_create_with_history(handoffs, ComplaintHandoff, default_date=self.now)
         self._check_ins(played)
         return len(complaints)
 

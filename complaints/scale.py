@@ -189,7 +189,9 @@ def clear_complaints() -> dict[str, int]:
             source_type=complaint_type
         ),
         "complaint handoffs": ComplaintHandoff.objects.all(),
+        "complaint handoff history": ComplaintHandoff.history.model.objects.all(),
         "remedies": Remedy.objects.all(),
+        "remedy history": Remedy.history.model.objects.all(),
         "complaint updates": ComplaintUpdate.objects.all(),
         "complaints": Complaint.objects.all(),
         "complaint history": Complaint.history.model.objects.all(),

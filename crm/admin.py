@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import registered_models
 
 from crm import notices
 from crm.models import BusinessHours, Holiday, Notice, WorkerHeartbeat
@@ -17,7 +21,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessHours)
-class BusinessHoursAdmin(admin.ModelAdmin):
+class BusinessHoursAdmin(SimpleHistoryAdmin):
     list_display = ["weekday", "opens", "closes"]
     list_filter = ["weekday"]
     # The week is edited as a whole: adjusting times in the list spares a page per row.
@@ -25,7 +29,7 @@ class BusinessHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
     search_fields = ["name"]
@@ -68,3 +72,35 @@ class NoticeAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class TendUserAdmin(UserAdmin):
+    """Django's user admin, refusing to delete anyone the history names.
+
+    The records people made point at them with protected keys, so Django's delete page already
+    refuses those; the history tables name their authors without a constraint (deleting the
+    person would blank the name), so they are checked here. Deactivation is the way out.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deletable, counts, perms_needed, [*protected, *history_authored_by(objs)]
+
+
+def history_authored_by(users) -> list[str]:
+    """Return a line per kind of record whose history names any of these people as author."""
+    lines = []
+    for model in registered_models.values():
+        history = getattr(model, model._meta.simple_history_manager_attribute)
+        count = history.filter(history_user__in=users).count()
+        if count:
+            lines.append(
+                gettext("%(count)s recorded changes to %(kind)s")
+                % {"count": count, "kind": model._meta.verbose_name_plural}
+            )
+    return lines

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # A closing time of 00:00 means the end of the day: a TimeField cannot hold 24:00, and without
 # it a business open until midnight would lose the last minute of every day.
@@ -12,7 +13,10 @@ MIDNIGHT = time(0, 0)
 
 
 class WorkerHeartbeat(models.Model):
-    """The last time each Celery worker ran the heartbeat task; /healthz reports the newest."""
+    """The last time each Celery worker ran the heartbeat task; /healthz reports the newest.
+
+    Bookkeeping written by the workers, never by people: it keeps no history.
+    """
 
     worker = models.CharField(_("worker"), max_length=200, unique=True)
     seen_at = models.DateTimeField(_("seen at"))
@@ -48,6 +52,8 @@ class BusinessHours(models.Model):
         _("closes"), help_text=_("00:00 means midnight, the end of the day.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("business hours")
         verbose_name_plural = _("business hours")
@@ -76,6 +82,8 @@ class Holiday(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("holiday")

@@ -31,6 +31,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FRONT_LINE,
         "customers.delete_followup",
         "customers.manage_any_followup",
+        # Archiving sets a customer aside for everyone; front-line staff ask a supervisor.
+        "customers.archive_customer",
         "complaints.change_*",
         "complaints.manage_any_complaint",
         "onboarding.change_*",

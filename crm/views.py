@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -34,15 +35,23 @@ def my_day(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Search across Tend from the box in the navigation bar."""
     query = request.GET.get("q", "").strip()[:200]
+    # Archived customers are set aside: the customer list finds them when asked (see the link).
     customers = (
-        list(Customer.objects.search(query).select_related("account_owner")[:SEARCH_LIMIT])
+        list(
+            Customer.objects.current().search(query).select_related("account_owner")[:SEARCH_LIMIT]
+        )
         if query
         else []
     )
     if len(customers) == 1:
         # One match is the customer the person is looking for: go straight there.
         return redirect(customers[0])
-    return render(request, "crm/search.html", {"query": query, "customers": customers})
+    archived_query = urlencode({"q": query, "archived": "include"})
+    return render(
+        request,
+        "crm/search.html",
+        {"query": query, "customers": customers, "archived_query": archived_query},
+    )
 
 
 def reports(request: HttpRequest) -> HttpResponse:

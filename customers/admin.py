@@ -19,6 +19,7 @@ from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from customers import services
+from customers.admin_archive import ArchivedFilter, ArchiveInsteadOfDeleteAdmin
 from customers.models import (
     CUSTOMER_RECORD_FIELDS,
     Contact,
@@ -184,7 +185,7 @@ class RecentInteractionInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
+class CustomerAdmin(ArchiveInsteadOfDeleteAdmin, CsvImportExportAdmin, SimpleHistoryAdmin):
     form = CustomerAdminForm
     resource_classes = [CustomerResource]
     list_display = [
@@ -196,9 +197,11 @@ class CustomerAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
         "email",
         "preferred_channel",
         "do_not_contact",
+        "is_archived",
         "updated_at",
     ]
     list_filter = [
+        ArchivedFilter,
         "status",
         "kind",
         "preferred_channel",
@@ -214,7 +217,17 @@ class CustomerAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
     search_help_text = _("Name, email or phone number, written any way.")
     autocomplete_fields = ["account_owner", "referred_by"]
     date_hierarchy = "created_at"
-    readonly_fields = ["phone_as_read", "all_interactions", "created_at", "updated_at", "version"]
+    readonly_fields = [
+        "phone_as_read",
+        "all_interactions",
+        "created_at",
+        "updated_at",
+        "version",
+        "archived_at",
+        "archived_by",
+        "archive_reason",
+    ]
+    actions = ["archive_selected", "restore_selected"]
     fieldsets = [
         (
             None,
@@ -250,11 +263,25 @@ class CustomerAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
             {"fields": ["became_customer_on", "lost_on", "lost_reason", "lost_note"]},
         ),
         (
+            _("Archive"),
+            {
+                "fields": ["archived_at", "archived_by", "archive_reason"],
+                "description": _(
+                    "A customer with history is archived, never deleted: use the "
+                    "“Archive selected customers” action of the list."
+                ),
+            },
+        ),
+        (
             _("Record"),
             {"fields": ["all_interactions", "created_at", "updated_at", "version"]},
         ),
     ]
     inlines = [ContactInline, RecentInteractionInline]
+
+    @admin.display(boolean=True, description=_("archived"), ordering="archived_at")
+    def is_archived(self, obj):
+        return obj.is_archived
 
     @admin.display(description=_("number as Tend reads it"))
     def phone_as_read(self, obj):
@@ -294,7 +321,7 @@ class CustomerAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(CsvImportExportAdmin):
+class ContactAdmin(CsvImportExportAdmin, SimpleHistoryAdmin):
     resource_classes = [ContactResource]
     list_display = [
         "name",
@@ -324,7 +351,7 @@ class ContactAdmin(CsvImportExportAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(SimpleHistoryAdmin):
     list_display = [
         "occurred_at",
         "summary",
@@ -458,11 +485,14 @@ class FollowUpRescheduleAdmin(admin.ModelAdmin):
     search_fields = ["reason", "follow_up__subject"]
     date_hierarchy = "changed_at"
 
-    # An audit record of a moved promise: kept as it was written.
+    # An audit record of a moved promise: kept as it was written, and kept.
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -161,7 +161,7 @@ class _DemoBuilder:
                 contact.set_derived_fields()
                 rows.append(contact)
                 number += 1
-        for contact in Contact.objects.bulk_create(rows):
+        for contact in bulk_create_with_history(rows, Contact, default_date=self.now):
             self.contacts.setdefault(contact.customer_id, []).append(contact)
 
     # --- what happened --------------------------------------------------------------------
@@ -174,7 +174,7 @@ class _DemoBuilder:
             customer = self.customers[spec.key]
             interactions += self._interactions(spec, customer)
             follow_ups += self._kept_commitments(spec, customer)
-        Interaction.objects.bulk_create(interactions)
+        bulk_create_with_history(interactions, Interaction, default_date=self.now)
         bulk_create_with_history(follow_ups, FollowUp, default_date=self.now)
 
     def _interactions(self, spec: DemoCustomer, customer: Customer) -> list[Interaction]:
@@ -306,7 +306,7 @@ class _DemoBuilder:
             for scene in SCENES
             if scene.heard
         }
-        Interaction.objects.bulk_create(requests.values())
+        bulk_create_with_history(list(requests.values()), Interaction, default_date=self.now)
         interaction_type = ContentType.objects.get_for_model(Interaction)
         rows = []
         for scene in SCENES:

@@ -14,11 +14,19 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 
 class CustomerFilter(django_filters.FilterSet):
+    ARCHIVED_CHOICES = [("only", _("Archived only")), ("include", _("Current and archived"))]
+
     q = django_filters.CharFilter(label=_("Name, email or phone"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices)
     account_owner = PersonFilter(label=_("Account owner"), queryset=staff_choices())
     preferred_channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     open_work = django_filters.BooleanFilter(label=_("Has open work"), method="filter_open_work")
+    archived = django_filters.ChoiceFilter(
+        label=_("Archived customers"),
+        choices=ARCHIVED_CHOICES,
+        empty_label=_("Leave out"),
+        method="filter_archived",
+    )
     order = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("status", "status"), ("updated_at", "updated")],
@@ -27,7 +35,17 @@ class CustomerFilter(django_filters.FilterSet):
 
     class Meta:
         model = Customer
-        fields = ["q", "status", "account_owner", "preferred_channel", "open_work"]
+        fields = ["q", "status", "account_owner", "preferred_channel", "open_work", "archived"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # Archived customers are set aside: every list leaves them out unless asked for
+        # (an unknown value asks for nothing).
+        if (data or {}).get("archived") not in dict(self.ARCHIVED_CHOICES):
+            self.queryset = self.queryset.current()
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.archived() if value == "only" else queryset
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

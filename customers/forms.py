@@ -264,3 +264,12 @@ class ReassignFollowUpForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_choices()
+
+
+class ArchiveCustomerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why archive them?"),
+        max_length=300,
+        required=False,
+        help_text=_("For whoever finds them later, e.g. “duplicate of …” or “closed in 2023”."),
+    )

@@ -212,7 +212,9 @@ def clear_customers() -> dict[str, int]:
         "follow-ups": FollowUp.objects.all(),
         "follow-up history": FollowUp.history.model.objects.all(),
         "interactions": Interaction.objects.all(),
+        "interaction history": Interaction.history.model.objects.all(),
         "contacts": Contact.objects.all(),
+        "contact history": Contact.history.model.objects.all(),
         "customers": Customer.objects.all(),
         "customer history": Customer.history.model.objects.all(),
     }

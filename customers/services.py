@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from crm.calendar import add_business_minutes
 from crm.notices import notify
+from customers.extensions import open_work_condition
 from customers.models import Channel, Contact, Customer, FollowUp, FollowUpReschedule, Interaction
 from customers.permissions import can_manage_follow_up, require
 from customers.text import normalise_phone, search_key
@@ -28,6 +29,15 @@ class StaleEditError(Exception):
 
 class FollowUpError(Exception):
     """The follow-up cannot make this change (e.g. it is already done)."""
+
+
+class ArchiveError(Exception):
+    """The customer cannot be archived or restored now (e.g. work for them is still open)."""
+
+
+ARCHIVE_CUSTOMER = "customers.archive_customer"
+# Kept as they are by every edit: only archive_customer and restore_customer move them.
+ARCHIVE_FIELDS = ("archived_at", "archived_by", "archive_reason")
 
 
 # --- Customers ---------------------------------------------------------------------------------
@@ -47,13 +57,66 @@ def create_customer(*, actor, customer: Customer) -> Customer:
 def update_customer(*, actor, customer: Customer, expected_version: int) -> Customer:
     """Save the actor's edit unless someone else saved the customer since it was opened."""
     require(actor.has_perm("customers.change_customer"), _("You may not edit customers."))
-    current = Customer.objects.select_for_update().only("version").get(pk=customer.pk)
+    current = (
+        Customer.objects.select_for_update().only("version", *ARCHIVE_FIELDS).get(pk=customer.pk)
+    )
     if current.version != expected_version:
         raise StaleEditError(_("Someone else saved this customer while you were editing it."))
+    # An edit never archives or restores: a record reverted from its history page would
+    # otherwise bring back an old archive state without the archive service's checks.
+    for field in ARCHIVE_FIELDS:
+        setattr(customer, field, getattr(current, field))
     if customer.status == Customer.Status.ACTIVE and not customer.became_customer_on:
         customer.became_customer_on = timezone.localdate()
     customer.version = current.version + 1
     customer.save()
+    return customer
+
+
+@transaction.atomic
+def archive_customer(*, actor, customer: Customer, reason: str = "") -> Customer:
+    """Set the customer aside with their whole history, out of the everyday lists and search.
+
+    Customers with history are archived, never deleted. Supervisors and owners may archive
+    (the ``customers.archive_customer`` permission); open work must be finished or handed on
+    first, so that nothing anyone promised disappears with the customer.
+    """
+    require(actor.has_perm(ARCHIVE_CUSTOMER), _("You may not archive customers."))
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.is_archived:
+        raise ArchiveError(_("%(name)s is already archived.") % {"name": customer})
+    if Customer.objects.filter(pk=customer.pk).filter(open_work_condition()).exists():
+        raise ArchiveError(
+            _(
+                "%(name)s still has open work (follow-ups, complaints or an onboarding): "
+                "finish, cancel or hand it on before archiving."
+            )
+            % {"name": customer}
+        )
+    customer.archived_at = timezone.now()
+    customer.archived_by = actor
+    customer.archive_reason = reason
+    return _save_archive_state(customer, actor=actor)
+
+
+@transaction.atomic
+def restore_customer(*, actor, customer: Customer) -> Customer:
+    """Bring an archived customer back into the everyday lists and search."""
+    require(actor.has_perm(ARCHIVE_CUSTOMER), _("You may not restore archived customers."))
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.is_archived:
+        raise ArchiveError(_("%(name)s is not archived.") % {"name": customer})
+    customer.archived_at = None
+    customer.archived_by = None
+    customer.archive_reason = ""
+    return _save_archive_state(customer, actor=actor)
+
+
+def _save_archive_state(customer: Customer, *, actor) -> Customer:
+    # The version moves on, so an edit form opened before cannot silently undo the change.
+    customer.version += 1
+    customer._history_user = actor
+    customer.save(update_fields=[*ARCHIVE_FIELDS, "version"])
     return customer
 
 
@@ -120,7 +183,7 @@ def log_interaction(
     minutes) from when the request came in; that is the time the actor may promise.
     """
     require(actor.has_perm("customers.add_interaction"), _("You may not log contacts."))
-    interaction = Interaction.objects.create(
+    interaction = Interaction(
         customer=customer,
         contact=contact,
         staff=actor,
@@ -131,6 +194,9 @@ def log_interaction(
         is_positive=is_positive,
         occurred_at=occurred_at or timezone.now(),
     )
+    # The history names the actor also when no request is running (a task, the shell).
+    interaction._history_user = actor
+    interaction.save()
     callback = None
     if needs_callback:
         callback = create_follow_up(

@@ -251,7 +251,9 @@ def _customers_due_contact(now: datetime) -> Iterator[Customer]:
         .values("occurred_at")[:1]
     )
     candidates = (
-        Customer.objects.filter(
+        # Archived customers are set aside: nobody is asked to call them.
+        Customer.objects.current()
+        .filter(
             status=Customer.Status.ACTIVE,
             do_not_contact=False,
             keep_in_touch_days__isnull=False,

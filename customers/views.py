@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import services
 from customers.extensions import actions_for, health_for, timeline_for
 from customers.filters import CustomerFilter
-from customers.forms import CustomerForm, FollowUpForm, InteractionForm
+from customers.forms import ArchiveCustomerForm, CustomerForm, FollowUpForm, InteractionForm
 from customers.models import Customer
 
 PAGE_SIZE = 50
@@ -20,13 +20,14 @@ TIMELINE_LIMIT = 300
 
 def _customer(pk: int) -> Customer:
     return get_object_or_404(
-        Customer.objects.select_related("account_owner", "referred_by"), pk=pk
+        Customer.objects.select_related("account_owner", "referred_by", "archived_by"), pk=pk
     )
 
 
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
     customers = Customer.objects.select_related("account_owner")
+    # The filter leaves archived customers out unless asked for them.
     filterset = CustomerFilter(request.GET or None, queryset=customers)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -106,6 +107,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "customers/customer_detail.html",
         {
             "customer": customer,
+            "may_archive": request.user.has_perm(services.ARCHIVE_CUSTOMER),
             "contacts": list(customer.contacts.all()),
             "actions": actions_for(customer, request.user),
             "health": health_for(customer),
@@ -174,3 +176,38 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Follow-up added."))
             return redirect(customer)
     return render(request, "customers/followup_form.html", {"form": form, "customer": customer})
+
+
+@permission_required(services.ARCHIVE_CUSTOMER, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    form = ArchiveCustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.archive_customer(
+                actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
+            )
+        except services.ArchiveError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s was archived with their history. Restore them from their page.")
+                % {"name": customer},
+            )
+            return redirect(customer)
+    return render(request, "customers/customer_archive.html", {"form": form, "customer": customer})
+
+
+@permission_required(services.ARCHIVE_CUSTOMER, raise_exception=True)
+@require_POST
+def customer_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    try:
+        services.restore_customer(actor=request.user, customer=customer)
+    except services.ArchiveError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is back in the customer list.") % {"name": customer})
+    return redirect(customer)

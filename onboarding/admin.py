@@ -107,7 +107,7 @@ class TemplateStepInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(SimpleHistoryAdmin):
     list_display = ["name", "is_active", "step_count"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -270,7 +270,7 @@ class AnswerFilter(admin.SimpleListFilter):
 
 
 @admin.register(Handoff)
-class HandoffAdmin(admin.ModelAdmin):
+class HandoffAdmin(SimpleHistoryAdmin):
     list_display = [
         "onboarding",
         "from_user",

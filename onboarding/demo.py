@@ -222,11 +222,13 @@ class _DemoBuilder:
         for onboarding, steps, _handoffs in played:
             for step in steps:
                 step.onboarding = onboarding
-        OnboardingStep.objects.bulk_create(step for _o, steps, _h in played for step in steps)
+        steps = [step for _o, steps, _h in played for step in steps]
+        bulk_create_with_history(steps, OnboardingStep, default_date=self.now)
         for onboarding, _steps, handoffs in played:
             for handoff in handoffs:
                 handoff.onboarding = onboarding
-        Handoff.objects.bulk_create(handoff for _o, _s, handoffs in played for handoff in handoffs)
+        handoffs = [handoff for _o, _s, handoffs in played for handoff in handoffs]
+        bulk_create_with_history(handoffs, Handoff, default_date=self.now)
         self._complete_customers(onboardings)
         self._check_ins(onboardings)
         return len(onboardings)

@@ -18,6 +18,8 @@ class ChecklistTemplate(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("checklist template")
         verbose_name_plural = _("checklist templates")
@@ -62,7 +64,11 @@ class StepFields(models.Model):
 
 
 class TemplateStep(StepFields):
+    # A template is a design, not history: its steps go with it (running onboardings keep
+    # their own copies, and the deletion is recorded in both history tables).
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="steps")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("template step")
@@ -116,7 +122,7 @@ class Onboarding(models.Model):
     # Moved on every completed step and accepted handoff; "stalled" compares against it.
     last_progress_at = models.DateTimeField(_("last progress"), default=timezone.now)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
     history = HistoricalRecords()
@@ -156,7 +162,7 @@ class Onboarding(models.Model):
 class OnboardingStep(StepFields):
     """A running copy of a template step: editing the template never changes it."""
 
-    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="steps")
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.PROTECT, related_name="steps")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assignee"),
@@ -167,12 +173,14 @@ class OnboardingStep(StepFields):
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("onboarding step")
@@ -198,11 +206,11 @@ class OnboardingStep(StepFields):
 class Handoff(models.Model):
     """The onboarding offered to the next group's person; the sender owns it until accepted."""
 
-    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="handoffs")
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.PROTECT, related_name="handoffs")
     step = models.ForeignKey(
         OnboardingStep,
         verbose_name=_("at step"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="handoffs",
     )
     from_user = models.ForeignKey(
@@ -219,6 +227,8 @@ class Handoff(models.Model):
     # Claimed by the deadline sweep so that each reminder goes out once (onboarding/sweeps.py).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["reminded_at", "escalated_at"])
 
     class Meta:
         verbose_name = _("handoff")

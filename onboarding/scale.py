@@ -260,7 +260,9 @@ def clear_onboardings() -> dict[str, int]:
             source_type=onboarding_type
         ),
         "handoffs": Handoff.objects.all(),
+        "handoff history": Handoff.history.model.objects.all(),
         "onboarding steps": OnboardingStep.objects.all(),
+        "onboarding step history": OnboardingStep.history.model.objects.all(),
         "onboardings": Onboarding.objects.all(),
         "onboarding history": Onboarding.history.model.objects.all(),
     }

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
@@ -121,7 +122,7 @@ def start_onboarding(
         )
         for index, step in enumerate(steps, start=1)
     ]
-    OnboardingStep.objects.bulk_create(copies)
+    bulk_create_with_history(copies, OnboardingStep, default_user=actor)
     onboarding.target_at = max(copy.due_at for copy in copies)
     onboarding.save(update_fields=["target_at"])
     if customer.status == Customer.Status.PROSPECT:
@@ -260,9 +261,11 @@ def cancel_onboarding(*, actor, onboarding: Onboarding, reason: str) -> Onboardi
 
 def _withdraw_handoffs(onboarding: Onboarding, *, now: datetime, reason: str) -> None:
     """Withdraw the handoff waiting for an answer: it leaves the receiver's My day."""
-    onboarding.handoffs.filter(accepted_at=None, declined_at=None).update(
-        declined_at=now, decline_reason=reason
-    )
+    # Saved one by one (there is at most one) so that the handoff's history records it.
+    for handoff in onboarding.handoffs.filter(accepted_at=None, declined_at=None):
+        handoff.declined_at = now
+        handoff.decline_reason = reason
+        handoff.save(update_fields=["declined_at", "decline_reason"])
 
 
 # --- Handoffs ----------------------------------------------------------------------------------
@@ -344,9 +347,14 @@ def accept_handoff(*, actor, handoff: Handoff) -> Onboarding:
     step.save(update_fields=["done_at", "done_by", "note"])
     onboarding.owner = actor
     # Steps of the receiving team that nobody was named for now fall to the new owner.
-    onboarding.steps.filter(
-        done_at__isnull=True, assignee=handoff.from_user, position__gt=step.position
-    ).update(assignee=actor)
+    falling = list(
+        onboarding.steps.filter(
+            done_at__isnull=True, assignee=handoff.from_user, position__gt=step.position
+        )
+    )
+    for later_step in falling:
+        later_step.assignee = actor
+    bulk_update_with_history(falling, OnboardingStep, ["assignee"], default_user=actor)
     _progress(onboarding, actor=actor, now=now)
     return onboarding
 

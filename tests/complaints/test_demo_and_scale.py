@@ -433,3 +433,5 @@ def test_seed_scale_clear_removes_the_demo_complaints_with_the_customers(debug_o
     by_customer = Complaint.objects.values("customer").annotate(n=Count("pk"))
     assert all(row["n"] <= 2 for row in by_customer)
     assert not Complaint.objects.filter(customer__email__iendswith=DEMO_EMAIL_DOMAIN).exists()
+    assert not Remedy.history.exists()
+    assert not ComplaintHandoff.history.exists()

@@ -7,10 +7,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from complaints.models import ComplaintHandoff, Remedy
 from crm import demo
 from customers.demo import seed_demo_customers
 from customers.models import Contact, Customer, FollowUp, FollowUpReschedule, Interaction
 from customers.scale import clear_customers
+from onboarding.models import Handoff, OnboardingStep
 
 
 @pytest.fixture
@@ -53,7 +55,21 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
 
 def _counts() -> dict[str, int]:
     models = [Customer, Contact, Interaction, FollowUp, FollowUpReschedule, get_user_model()]
-    return {model.__name__: model.objects.count() for model in models}
+    counts = {model.__name__: model.objects.count() for model in models}
+    return counts | {
+        f"{model.__name__} history": model.history.count()
+        for model in (Customer, Contact, Interaction, FollowUp)
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_writes_each_record_people_edit_into_its_history(debug_on):
+    call_command("seed_demo")
+
+    for model in (Contact, Interaction, Remedy, ComplaintHandoff, OnboardingStep, Handoff):
+        assert model.objects.exists(), model
+        created = model.history.filter(history_type="+").values_list("id", flat=True)
+        assert sorted(created) == sorted(model.objects.values_list("pk", flat=True)), model
 
 
 @pytest.mark.django_db

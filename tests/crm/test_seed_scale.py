@@ -136,6 +136,9 @@ def test_seed_scale_clear_empties_the_customers_data_and_keeps_every_user(settin
     assert not FollowUpReschedule.objects.exists()
     assert not Customer.history.exists()
     assert not FollowUp.history.exists()
+    # seed_demo writes the history of contacts and the contact log; the clear removes it too
+    assert not Contact.history.exists()
+    assert not Interaction.history.exists()
     assert set(get_user_model().objects.values_list("username", flat=True)) == usernames
 
 

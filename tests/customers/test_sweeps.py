@@ -392,6 +392,15 @@ def test_planner_plans_again_once_the_last_keep_in_touch_is_closed(planning):
     assert FollowUp.objects.open().filter(customer=customer, kind=KEEP_IN_TOUCH).count() == 1
 
 
+def test_planner_leaves_archived_customers_alone(planning, supervisor):
+    kept = due_customer()
+    gone = services.archive_customer(actor=supervisor, customer=due_customer())
+
+    assert sweeps.plan_keep_in_touch() == 1
+    assert keep_in_touch_for(kept) is not None
+    assert keep_in_touch_for(gone) is None
+
+
 def test_planner_run_twice_plans_nothing_more(planning):
     due_customer()
     due_customer()

@@ -436,4 +436,6 @@ def test_seed_scale_clear_removes_the_demo_onboardings_with_the_customers(debug_
     assert "Deleted" in output
     assert Customer.objects.count() == 5
     assert not Onboarding.objects.filter(customer__email__iendswith=DEMO_EMAIL_DOMAIN).exists()
+    assert not OnboardingStep.history.exists()
+    assert not Handoff.history.exists()
     assert ChecklistTemplate.objects.filter(name="New customer").exists()

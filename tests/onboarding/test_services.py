@@ -1085,3 +1085,35 @@ def test_an_offer_left_pending_on_a_completed_onboarding_cannot_be_accepted(
     handoff.refresh_from_db()
     assert handoff.is_pending
     assert Onboarding.objects.get(pk=handoff.onboarding_id).owner == seller
+
+
+# --- History ---------------------------------------------------------------------------------
+
+
+def test_starting_records_each_copied_step_in_its_history_by_the_starter(onboarding, seller):
+    steps = list(onboarding.steps.all())
+
+    records = OnboardingStep.history.filter(id__in=[step.pk for step in steps])
+
+    assert records.count() == len(steps)
+    assert {(record.history_type, record.history_user) for record in records} == {("+", seller)}
+
+
+def test_accepting_records_the_steps_that_fall_to_the_receiver_in_their_history(handoff, receiver):
+    services.accept_handoff(actor=receiver, handoff=handoff)
+
+    kickoff = step_titled(handoff.onboarding, "Kickoff")
+    latest = kickoff.history.latest()
+    assert latest.assignee == receiver
+    assert latest.history_user == receiver
+    assert handoff.history.latest().accepted_at is not None
+
+
+def test_cancelling_records_the_withdrawn_handoff_in_its_history(handoff, seller):
+    services.cancel_onboarding(
+        actor=seller, onboarding=handoff.onboarding, reason="Order withdrawn"
+    )
+
+    latest = Handoff.objects.get(pk=handoff.pk).history.latest()
+    assert latest.declined_at is not None
+    assert latest.decline_reason == "The onboarding was cancelled."
