@@ -256,6 +256,11 @@ class AllOrNothingResource(resources.ModelResource):
             errors.setdefault(field, []).append(message)
         super().validate_instance(instance, errors, validate_unique)
 
+    def save_batch(self, rows, *, actor) -> None:
+        """Save checked rows, (instance, is_new) pairs, for a background import."""
+        for instance, new in rows:
+            self.do_instance_save(instance, new)
+
     def extra_errors(self, instance, *, exclude):
         """Yield (field, message) for rules the model's own validation does not state."""
         if "phone" not in exclude and instance.phone and normalise_phone(instance.phone) is None:
@@ -337,6 +342,13 @@ class CustomerResource(AllOrNothingResource):
         starts, ends = instance.contact_from, instance.contact_until
         if starts and ends and ends <= starts and "contact_until" not in exclude:
             yield "contact_until", _("The contact window must end after it starts.")
+
+    def save_batch(self, rows, *, actor) -> None:
+        services.import_customers(
+            actor=actor,
+            new=[instance for instance, new in rows if new],
+            changed=[instance for instance, new in rows if not new],
+        )
 
     def do_instance_save(self, instance, is_create):
         if is_create:
