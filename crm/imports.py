@@ -56,6 +56,11 @@ def import_permission(resource_class) -> str:
     return f"{opts.app_label}.add_{opts.model_name}"
 
 
+def can_import(user, resource_class) -> bool:
+    """Tell whether the user may import with the resource: an admin user who may add its model."""
+    return user.is_active and user.is_staff and user.has_perm(import_permission(resource_class))
+
+
 def resource_path(resource_class) -> str:
     return f"{resource_class.__module__}.{resource_class.__qualname__}"
 
@@ -65,7 +70,7 @@ def start_import(*, actor, resource_class, data: bytes, file_name: str, rows: in
     """Keep the uploaded file as a job and have a worker import it once this commits."""
     from crm.tasks import run_import_job as task
 
-    if not actor.has_perm(import_permission(resource_class)):
+    if not can_import(actor, resource_class):
         raise PermissionDenied(_("You may not import these records."))
     job = ImportJob.objects.create(
         resource=resource_path(resource_class),
@@ -116,11 +121,10 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
 def _check_then_save(job: ImportJob) -> tuple[int, int]:
     actor = job.created_by
     resource_class = import_string(job.resource)
-    if not actor.is_active or not actor.has_perm(import_permission(resource_class)):
+    if not can_import(actor, resource_class):
         raise PermissionDenied
-    resource = resource_class()
     dataset = read_csv(bytes(job.content))
-    resource.before_import(dataset, user=actor)
+    resource = _prepared(resource_class, dataset, actor=actor)
     loader = NewRowsWithoutQueryLoader(resource, dataset)
 
     errors = []
@@ -132,6 +136,10 @@ def _check_then_save(job: ImportJob) -> tuple[int, int]:
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.SAVING)
     created = updated = 0
+    # A fresh resource, so nothing the check pass looked up (and may since have changed) is
+    # reused.
+    resource = _prepared(resource_class, dataset, actor=actor)
+    loader = NewRowsWithoutQueryLoader(resource, dataset)
     with transaction.atomic():
         for start, rows in _batches(dataset):
             checked = []
@@ -147,6 +155,12 @@ def _check_then_save(job: ImportJob) -> tuple[int, int]:
             created += sum(1 for _instance, new in checked if new)
             updated += sum(1 for _instance, new in checked if not new)
     return created, updated
+
+
+def _prepared(resource_class, dataset, *, actor):
+    resource = resource_class()
+    resource.before_import(dataset, user=actor)
+    return resource
 
 
 def _batches(dataset) -> Iterator[tuple[int, list[dict]]]:

@@ -182,12 +182,17 @@ class UsernameWidget(widgets.ForeignKeyWidget):
         username = str(value or "").strip()
         if not username:
             return None
-        try:
-            return self.get_queryset(username, row).get(username=username)
-        except self.model.DoesNotExist:
+        # A file names the same few people on thousands of rows. Each resource (one import, or
+        # one pass of a background import) has its own copy of this widget, so the people
+        # found are remembered for that import only.
+        found = self.__dict__.setdefault("_found", {})
+        if username not in found:
+            found[username] = self.get_queryset(username, row).filter(username=username).first()
+        if found[username] is None:
             raise ValueError(
                 _("Nobody active has the username “%(username)s”.") % {"username": username}
-            ) from None
+            )
+        return found[username]
 
 
 class CustomerWidget(widgets.ForeignKeyWidget):
@@ -250,11 +255,40 @@ class AllOrNothingResource(resources.ModelResource):
             )
         return instance
 
+    # Model constraints that extra_errors() states in Python. Django checks a constraint with a
+    # query per row, which was most of the time of a 50,000-row import; the database still
+    # enforces them when the rows are saved.
+    constraints_checked_in_python: frozenset[str] = frozenset()
+    # Foreign keys whose widget has just read the related row, so the model need not look it
+    # up again to validate it.
+    foreign_keys_read_by_widget: frozenset[str] = frozenset()
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         for field, message in self.extra_errors(instance, exclude=errors.keys()):
             errors.setdefault(field, []).append(message)
-        super().validate_instance(instance, errors, validate_unique)
+        try:
+            instance.full_clean(
+                exclude={*errors, *self.foreign_keys_read_by_widget},
+                validate_unique=validate_unique,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        model = type(instance)
+        for constraint in model._meta.constraints:
+            if constraint.name in self.constraints_checked_in_python:
+                continue
+            try:
+                constraint.validate(model, instance, exclude=set(errors))
+            except ValidationError as error:
+                # As Model.validate_constraints() files them.
+                if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(error)
+                else:
+                    errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def save_batch(self, rows, *, actor) -> None:
         """Save checked rows, (instance, is_new) pairs, for a background import."""
@@ -337,11 +371,19 @@ class CustomerResource(AllOrNothingResource):
         if self.actor is None:
             raise ValueError("Importing customers needs the importing user (user=...).")
 
+    constraints_checked_in_python = frozenset(
+        {"customer_contact_window_ends_after_start", "customer_keep_in_touch_positive"}
+    )
+    foreign_keys_read_by_widget = frozenset({"account_owner"})
+
     def extra_errors(self, instance, *, exclude):
         yield from super().extra_errors(instance, exclude=exclude)
         starts, ends = instance.contact_from, instance.contact_until
         if starts and ends and ends <= starts and "contact_until" not in exclude:
             yield "contact_until", _("The contact window must end after it starts.")
+        days = instance.keep_in_touch_days
+        if days is not None and days < 1 and "keep_in_touch_days" not in exclude:
+            yield "keep_in_touch_days", _("Keep in touch at least every day, or leave it blank.")
 
     def save_batch(self, rows, *, actor) -> None:
         services.import_customers(

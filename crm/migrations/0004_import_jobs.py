@@ -7,37 +7,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0003_business_calendar'),
+        ("crm", "0003_business_calendar"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resource', models.CharField(help_text="Dotted path of the import's resource class.", max_length=200, verbose_name='resource')),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
-                ('content', models.BinaryField(verbose_name='file')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('status', models.CharField(choices=[('queued', 'Waiting for a worker'), ('checking', 'Checking rows'), ('saving', 'Saving'), ('done', 'Imported'), ('failed', 'Nothing imported')], default='queued', max_length=20, verbose_name='status')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows in the file')),
-                ('rows_checked', models.PositiveIntegerField(default=0, verbose_name='rows checked')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='records added')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='records updated')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='bad rows')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='bad rows found')),
-                ('failure', models.TextField(blank=True, verbose_name='failure')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='worker started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_jobs', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "resource",
+                    models.CharField(
+                        help_text="Dotted path of the import's resource class.",
+                        max_length=200,
+                        verbose_name="resource",
+                    ),
+                ),
+                (
+                    "file_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="file name"),
+                ),
+                ("content", models.BinaryField(verbose_name="file")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="started"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting for a worker"),
+                            ("checking", "Checking rows"),
+                            ("saving", "Saving"),
+                            ("done", "Imported"),
+                            ("failed", "Nothing imported"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "total_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows in the file"),
+                ),
+                (
+                    "rows_checked",
+                    models.PositiveIntegerField(default=0, verbose_name="rows checked"),
+                ),
+                (
+                    "created_count",
+                    models.PositiveIntegerField(default=0, verbose_name="records added"),
+                ),
+                (
+                    "updated_count",
+                    models.PositiveIntegerField(default=0, verbose_name="records updated"),
+                ),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="bad rows")),
+                (
+                    "error_count",
+                    models.PositiveIntegerField(default=0, verbose_name="bad rows found"),
+                ),
+                ("failure", models.TextField(blank=True, verbose_name="failure")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="worker started"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import job',
-                'verbose_name_plural': 'import jobs',
-                'ordering': ['-created_at'],
+                "verbose_name": "import job",
+                "verbose_name_plural": "import jobs",
+                "ordering": ["-created_at"],
             },
         ),
     ]
