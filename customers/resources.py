@@ -29,6 +29,7 @@ from datetime import time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from import_export import fields, resources, results, widgets
 
@@ -67,10 +68,9 @@ class ChoiceWidget(widgets.Widget):
         text = str(value or "").strip()
         if not text:
             return ""
-        wanted = text.casefold()
-        for stored, label in self.choices.choices:
-            if wanted in {stored.casefold(), str(label).casefold()}:
-                return stored
+        stored = self._table().get(text.casefold())
+        if stored is not None:
+            return stored
         raise ValueError(
             _("“%(value)s” is not one of: %(allowed)s.")
             % {"value": text, "allowed": ", ".join(self.choices.values)}
@@ -78,6 +78,26 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+    def _table(self) -> dict[str, str]:
+        # Labels are translated, so each language gets its table, built once: translating
+        # every label on every row was a large share of a big import's time.
+        return _per_language(
+            self,
+            lambda: {
+                key.casefold(): stored
+                for stored, label in reversed(self.choices.choices)
+                for key in (str(label), stored)
+            },
+        )
+
+
+def _per_language(widget, build):
+    tables = widget.__dict__.setdefault("_tables", {})
+    language = get_language()
+    if language not in tables:
+        tables[language] = build()
+    return tables[language]
 
 
 class YesNoWidget(widgets.Widget):
@@ -111,11 +131,18 @@ class WeekdaysWidget(widgets.Widget):
         return "".join(str(day) for day in sorted(days))
 
     def _day_number(self, word: str) -> int:
-        wanted = word.casefold().rstrip(".")
-        for number, name in enumerate(self.ENGLISH):
-            if wanted in {name, name[:3], str(Weekday(number).label).casefold()}:
-                return number
-        raise ValueError(_("“%(value)s” is not a day of the week.") % {"value": word})
+        number = _per_language(self, self._names).get(word.casefold().rstrip("."))
+        if number is None:
+            raise ValueError(_("“%(value)s” is not a day of the week.") % {"value": word})
+        return number
+
+    def _names(self) -> dict[str, int]:
+        names = {}
+        for number, name in reversed(list(enumerate(self.ENGLISH))):
+            names.update(
+                dict.fromkeys((str(Weekday(number).label).casefold(), name[:3], name), number)
+            )
+        return names
 
     def render(self, value, obj=None, **kwargs):
         return ", ".join(str(Weekday(int(day)).label) for day in value or "")
