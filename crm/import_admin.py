@@ -45,9 +45,7 @@ class CsvImportExportAdmin(ImportExportModelAdmin):
         if request.method == "POST" and self.has_import_permission(request):
             job = self._start_background_import(request)
             if job is not None:
-                info = self.get_model_info()
-                url = reverse("admin:{}_{}_import_job".format(*info), args=[job.pk])
-                return HttpResponseRedirect(url)
+                return HttpResponseRedirect(job.get_absolute_url())
         return super().import_action(request, **kwargs)
 
     def _start_background_import(self, request) -> ImportJob | None:

@@ -124,6 +124,7 @@ def _check_then_save(job: ImportJob) -> tuple[int, int]:
     if not can_import(actor, resource_class):
         raise PermissionDenied
     dataset = read_csv(bytes(job.content))
+    job.content = b""  # read; no need to hold the file while the rows are worked through
     resource = _prepared(resource_class, dataset, actor=actor)
     loader = NewRowsWithoutQueryLoader(resource, dataset)
 

@@ -3,7 +3,9 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 # A closing time of 00:00 means the end of the day: a TimeField cannot hold 24:00, and without
@@ -132,6 +134,11 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.file_name or self.resource} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        # The progress page lives in the admin of the model the file is imported into.
+        opts = import_string(self.resource)._meta.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_import_job", args=[self.pk])
 
     @property
     def is_finished(self) -> bool:

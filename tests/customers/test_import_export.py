@@ -594,3 +594,25 @@ def test_only_people_who_may_import_see_a_job(client, owner, staff):
     assert client.get(url).status_code == 200
     # A customer import is not shown under the contacts' admin.
     assert client.get(f"/admin/customers/contact/import/jobs/{job.pk}/").status_code == 404
+
+
+def test_owners_find_past_imports_in_the_admin_with_a_link_to_each_page(
+    client, owner, django_assert_max_num_queries
+):
+    jobs = [
+        ImportJob.objects.create(
+            resource="customers.resources.CustomerResource",
+            file_name=f"file{n}.csv",
+            created_by=owner,
+            total_rows=9,
+        )
+        for n in range(20)
+    ]
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(10):
+        response = client.get("/admin/crm/importjob/")
+
+    assert (
+        f'href="/admin/customers/customer/import/jobs/{jobs[0].pk}/"' in response.content.decode()
+    )
