@@ -1,5 +1,7 @@
 """Background CSV imports: checked with progress, saved whole or not at all, run once."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connections
@@ -10,6 +12,7 @@ from crm.tasks import run_import_job
 from customers.models import Contact, Customer
 from customers.resources import ContactResource, CustomerResource
 from tests.factories import CustomerFactory, UserFactory
+from tests.worker import celery_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +217,29 @@ def test_progress_is_visible_to_other_connections_while_the_job_checks(monkeypat
 def test_the_permission_to_import_is_adding_the_model():
     assert imports.import_permission(CustomerResource) == "customers.add_customer"
     assert Permission.objects.filter(codename="add_customer").exists()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_runs_a_job_enqueued_after_commit(tmp_path, monkeypatch):
+    owner = UserFactory(username="owner-worker", group="Owners")
+    UserFactory(username="sam")
+    log = tmp_path / "worker.log"
+    with celery_worker(log) as queue:
+        # given the job's task sent to this test's queue once the upload commits
+        monkeypatch.setattr(
+            run_import_job,
+            "delay",
+            lambda job_id: run_import_job.apply_async((job_id,), queue=queue),
+        )
+        job = start(owner, csv_bytes(*customer_rows(30)))
+        # when the worker process takes it from the broker
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.is_finished:
+                break
+            time.sleep(0.3)
+    # then every row is in the test database
+    assert job.status == ImportJob.Status.DONE, log.read_text()
+    assert Customer.objects.count() == 30
