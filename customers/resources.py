@@ -3,7 +3,8 @@
 A file is imported whole or not at all: every row is checked first (the admin's preview is a
 dry run in a rolled-back transaction), and a file with any bad row reports each bad row with its
 line and reason and imports nothing. The confirmed import runs in one transaction that is rolled
-back if a row fails after all.
+back if a row fails after all. A file of more than settings.IMPORT_BACKGROUND_ROWS rows is
+imported by a background job instead (crm/imports.py), with the same checks and line numbers.
 
 Line numbers count the lines of the file with the header as line 1, so they match the row
 numbers a spreadsheet shows.
