@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
 from crm import notices
-from crm.models import BusinessHours, Holiday, Notice, WorkerHeartbeat
+from crm.models import BusinessHours, Holiday, ImportJob, Notice, WorkerHeartbeat
 
 admin.site.site_header = "Tend"
 admin.site.site_title = "Tend"
@@ -104,3 +105,42 @@ def history_authored_by(users) -> list[str]:
                 % {"count": count, "kind": model._meta.verbose_name_plural}
             )
     return lines
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Background imports, newest first, each linking to its progress page."""
+
+    list_display = ["created_at", "progress_page", "status", "total_rows", "created_by"]
+    list_filter = ["status"]
+    list_select_related = ["created_by"]
+    fields = [
+        "file_name",
+        "resource",
+        "created_by",
+        "created_at",
+        "status",
+        "total_rows",
+        "rows_checked",
+        "created_count",
+        "updated_count",
+        "error_count",
+        "failure",
+        "started_at",
+        "finished_at",
+    ]
+
+    @admin.display(description=_("file"))
+    def progress_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.file_name or "—")
+
+    def get_queryset(self, request):
+        # The file itself can be megabytes; nothing here shows it.
+        return super().get_queryset(request).defer("content", "errors")
+
+    # Written by the import: started from a model's import page, changed only by the worker.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,9 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -195,3 +197,60 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ImportJob(models.Model):
+    """A large CSV import run by a Celery worker, and what became of it.
+
+    The file itself is kept here, not on a local disk, so that whichever web process received it
+    and whichever worker runs it share it; it is dropped once the job has finished.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        CHECKING = "checking", _("Checking rows")
+        SAVING = "saving", _("Saving")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Nothing imported")
+
+    resource = models.CharField(
+        _("resource"), max_length=200, help_text=_("Dotted path of the import's resource class.")
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("file"), editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    created_count = models.PositiveIntegerField(_("records added"), default=0)
+    updated_count = models.PositiveIntegerField(_("records updated"), default=0)
+    # [{"line": 12, "errors": {"email": ["Enter a valid email address."]}}, ...], in file order.
+    errors = models.JSONField(_("bad rows"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("bad rows found"), default=0)
+    # Why a job failed as a whole (e.g. the file changed meaning while it ran).
+    failure = models.TextField(_("failure"), blank=True)
+    started_at = models.DateTimeField(_("worker started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name or self.resource} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        # The progress page lives in the admin of the model the file is imported into.
+        opts = import_string(self.resource)._meta.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_import_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -169,8 +169,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# A cell starting with "=" would run as a formula when the export is opened in a spreadsheet.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Cells a spreadsheet would run as formulas are guarded by crm/spreadsheet.SafeCSV, which keeps
+# the value (django-import-export's own escaping deletes the "=" and so changes the data).
+# A file with more rows than this is imported by a background job that shows its progress.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
 
 # Email: printed to the console unless an SMTP host is given.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from crm import accounts, notices
+from crm import accounts, imports, notices
 from crm.models import Notice, WorkerHeartbeat
 
 
@@ -36,3 +36,11 @@ def send_notice(self, notice_id: int) -> None:
 def send_due_notices() -> int:
     """Send the notices whose task never ran or is overdue (beat: every five minutes)."""
     return notices.send_due_notices()
+
+
+# No automatic retry: a job that fails records why on itself, and a second delivery of the
+# same message finds the job already claimed and does nothing.
+@shared_task(ignore_result=True)
+def run_import_job(job_id: int) -> None:
+    """Run one background CSV import (see crm/imports.py)."""
+    imports.run_import_job(job_id=job_id)

@@ -6,18 +6,16 @@ before an admin save is then refused instead of silently undoing it, and the rev
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.import_admin import CsvImportExportAdmin
 from customers import services
 from customers.admin_archive import ArchivedFilter, ArchiveInsteadOfDeleteAdmin
 from customers.models import (
@@ -35,31 +33,6 @@ from customers.text import normalise_phone
 
 # Interactions shown on the customer's page; a long-standing customer has thousands.
 RECENT_INTERACTIONS = 20
-
-
-class CsvImportExportAdmin(ImportExportModelAdmin):
-    """CSV import and export; an import saves the whole file or nothing (see resources.py)."""
-
-    import_formats = [CSV]
-    export_formats = [CSV]
-
-    def process_result(self, result, request):
-        # The confirmed import runs again on the data as it is now; if a row fails this time
-        # (say its account owner was removed since the preview), the file was rolled back.
-        if result.has_errors() or result.has_validation_errors():
-            self.message_user(
-                request,
-                gettext(
-                    "Nothing was imported: the file no longer passes its checks, as the data "
-                    "changed since the preview. Upload it again to see which lines fail."
-                ),
-                level=messages.ERROR,
-            )
-            opts = self.model._meta
-            return HttpResponseRedirect(
-                reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-            )
-        return super().process_result(result, request)
 
 
 class HasOpenFollowUpsFilter(admin.SimpleListFilter):

@@ -3,7 +3,8 @@
 A file is imported whole or not at all: every row is checked first (the admin's preview is a
 dry run in a rolled-back transaction), and a file with any bad row reports each bad row with its
 line and reason and imports nothing. The confirmed import runs in one transaction that is rolled
-back if a row fails after all.
+back if a row fails after all. A file of more than settings.IMPORT_BACKGROUND_ROWS rows is
+imported by a background job instead (crm/imports.py), with the same checks and line numbers.
 
 Line numbers count the lines of the file with the header as line 1, so they match the row
 numbers a spreadsheet shows.
@@ -29,6 +30,7 @@ from datetime import time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from import_export import fields, resources, results, widgets
 
@@ -67,10 +69,9 @@ class ChoiceWidget(widgets.Widget):
         text = str(value or "").strip()
         if not text:
             return ""
-        wanted = text.casefold()
-        for stored, label in self.choices.choices:
-            if wanted in {stored.casefold(), str(label).casefold()}:
-                return stored
+        stored = self._table().get(text.casefold())
+        if stored is not None:
+            return stored
         raise ValueError(
             _("“%(value)s” is not one of: %(allowed)s.")
             % {"value": text, "allowed": ", ".join(self.choices.values)}
@@ -78,6 +79,26 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+    def _table(self) -> dict[str, str]:
+        # Labels are translated, so each language gets its table, built once: translating
+        # every label on every row was a large share of a big import's time.
+        return _per_language(
+            self,
+            lambda: {
+                key.casefold(): stored
+                for stored, label in reversed(self.choices.choices)
+                for key in (str(label), stored)
+            },
+        )
+
+
+def _per_language(widget, build):
+    tables = widget.__dict__.setdefault("_tables", {})
+    language = get_language()
+    if language not in tables:
+        tables[language] = build()
+    return tables[language]
 
 
 class YesNoWidget(widgets.Widget):
@@ -111,11 +132,18 @@ class WeekdaysWidget(widgets.Widget):
         return "".join(str(day) for day in sorted(days))
 
     def _day_number(self, word: str) -> int:
-        wanted = word.casefold().rstrip(".")
-        for number, name in enumerate(self.ENGLISH):
-            if wanted in {name, name[:3], str(Weekday(number).label).casefold()}:
-                return number
-        raise ValueError(_("“%(value)s” is not a day of the week.") % {"value": word})
+        number = _per_language(self, self._names).get(word.casefold().rstrip("."))
+        if number is None:
+            raise ValueError(_("“%(value)s” is not a day of the week.") % {"value": word})
+        return number
+
+    def _names(self) -> dict[str, int]:
+        names = {}
+        for number, name in reversed(list(enumerate(self.ENGLISH))):
+            names.update(
+                dict.fromkeys((str(Weekday(number).label).casefold(), name[:3], name), number)
+            )
+        return names
 
     def render(self, value, obj=None, **kwargs):
         return ", ".join(str(Weekday(int(day)).label) for day in value or "")
@@ -182,12 +210,17 @@ class UsernameWidget(widgets.ForeignKeyWidget):
         username = str(value or "").strip()
         if not username:
             return None
-        try:
-            return self.get_queryset(username, row).get(username=username)
-        except self.model.DoesNotExist:
+        # A file names the same few people on thousands of rows. Each resource (one import, or
+        # one pass of a background import) has its own copy of this widget, so the people
+        # found are remembered for that import only.
+        found = self.__dict__.setdefault("_found", {})
+        if username not in found:
+            found[username] = self.get_queryset(username, row).filter(username=username).first()
+        if found[username] is None:
             raise ValueError(
                 _("Nobody active has the username “%(username)s”.") % {"username": username}
-            ) from None
+            )
+        return found[username]
 
 
 class CustomerWidget(widgets.ForeignKeyWidget):
@@ -250,11 +283,45 @@ class AllOrNothingResource(resources.ModelResource):
             )
         return instance
 
+    # Model constraints that extra_errors() states in Python. Django checks a constraint with a
+    # query per row, which was most of the time of a 50,000-row import; the database still
+    # enforces them when the rows are saved.
+    constraints_checked_in_python: frozenset[str] = frozenset()
+    # Foreign keys whose widget has just read the related row, so the model need not look it
+    # up again to validate it.
+    foreign_keys_read_by_widget: frozenset[str] = frozenset()
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         for field, message in self.extra_errors(instance, exclude=errors.keys()):
             errors.setdefault(field, []).append(message)
-        super().validate_instance(instance, errors, validate_unique)
+        try:
+            instance.full_clean(
+                exclude={*errors, *self.foreign_keys_read_by_widget},
+                validate_unique=validate_unique,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        model = type(instance)
+        for constraint in model._meta.constraints:
+            if constraint.name in self.constraints_checked_in_python:
+                continue
+            try:
+                constraint.validate(model, instance, exclude=set(errors))
+            except ValidationError as error:
+                # As Model.validate_constraints() files them.
+                if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(error)
+                else:
+                    errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_batch(self, rows, *, actor) -> None:
+        """Save checked rows, (instance, is_new) pairs, for a background import."""
+        for instance, new in rows:
+            self.do_instance_save(instance, new)
 
     def extra_errors(self, instance, *, exclude):
         """Yield (field, message) for rules the model's own validation does not state."""
@@ -332,11 +399,26 @@ class CustomerResource(AllOrNothingResource):
         if self.actor is None:
             raise ValueError("Importing customers needs the importing user (user=...).")
 
+    constraints_checked_in_python = frozenset(
+        {"customer_contact_window_ends_after_start", "customer_keep_in_touch_positive"}
+    )
+    foreign_keys_read_by_widget = frozenset({"account_owner"})
+
     def extra_errors(self, instance, *, exclude):
         yield from super().extra_errors(instance, exclude=exclude)
         starts, ends = instance.contact_from, instance.contact_until
         if starts and ends and ends <= starts and "contact_until" not in exclude:
             yield "contact_until", _("The contact window must end after it starts.")
+        days = instance.keep_in_touch_days
+        if days is not None and days < 1 and "keep_in_touch_days" not in exclude:
+            yield "keep_in_touch_days", _("Keep in touch at least every day, or leave it blank.")
+
+    def save_batch(self, rows, *, actor) -> None:
+        services.import_customers(
+            actor=actor,
+            new=[instance for instance, new in rows if new],
+            changed=[instance for instance, new in rows if not new],
+        )
 
     def do_instance_save(self, instance, is_create):
         if is_create:

@@ -142,3 +142,38 @@ def test_an_owner_reads_a_customers_history(
     expect(page.locator("#change-history tbody tr")).to_have_count(2)
     page.screenshot(path=screenshots / "admin-customer-history.png", full_page=True)
     assert blocked(csp_violations) == []
+
+
+def test_a_large_import_page_follows_the_job_by_itself_under_the_enforced_policy(
+    page: Page, live_server, owner, screenshots, csp_violations, tmp_path, settings, monkeypatch
+):
+    from crm import imports
+    from crm.models import ImportJob
+    from crm.tasks import run_import_job
+
+    # given a threshold of two rows, and no worker yet to take the job
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    monkeypatch.setattr(run_import_job, "delay", lambda job_id: None)
+    upload = tmp_path / "customers.csv"
+    upload.write_text(
+        "name,status,phone\n"
+        "Ana's Bakery,active,(202) 555-0101\n"
+        "Old Mill,prospect,202.555.0102\n"
+        "-Dash & Co,prospect,+1 202 555 0103\n"
+    )
+    sign_in_to_admin(page, live_server, owner)
+    page.goto(f"{live_server.url}/admin/customers/customer/import/")
+    page.get_by_label("File to import").set_input_files(upload)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#import-status")).to_have_text("Waiting for a worker")
+    page.screenshot(path=screenshots / "admin-import-job-queued.png", full_page=True)
+
+    # when a worker runs it
+    imports.run_import_job(job_id=ImportJob.objects.get().pk)
+
+    # then the page, reloading itself, shows the result
+    expect(page.locator("#import-status")).to_have_text("Imported", timeout=10_000)
+    expect(page.locator("#content-main")).to_contain_text("Imported: 3 added, 0 updated.")
+    page.screenshot(path=screenshots / "admin-import-job-done.png", full_page=True)
+    assert Customer.objects.filter(name="-Dash & Co").exists()
+    assert csp_violations == []

@@ -20,6 +20,7 @@ EXEMPT = {
     "customers.DigestLog": "bookkeeping written by the digest task to send each digest once",
     "crm.Notice": "the outbox's own record of what was sent: written by crm.notices, read-only",
     "crm.PasswordResetRequest": "a throttle counter, kept only for the throttling window",
+    "crm.ImportJob": "a background import's progress, written by the import worker only",
     "customers.FollowUpReschedule": (
         "a write-once audit row: written by the reschedule service, never edited or deleted"
     ),

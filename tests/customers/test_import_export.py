@@ -8,7 +8,9 @@ import pytest
 import tablib
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.csp import CSP
 
+from crm.models import ImportJob
 from customers import services
 from customers.models import Contact, Customer
 from customers.resources import ContactResource, CustomerResource
@@ -356,3 +358,261 @@ def test_an_owner_imports_contacts_through_the_admin(client, owner):
     )
 
     assert Contact.objects.get().customer == bakery
+
+
+def test_an_admin_export_guards_formula_cells_and_keeps_their_value(client, owner):
+    CustomerFactory(name='=HYPERLINK("http://evil")', phone="+1 202 555 0142")
+    client.force_login(owner)
+    fields = {f"customerresource_{name}": "on" for name in ["id", "name", "phone"]}
+
+    response = client.post(
+        "/admin/customers/customer/export/", {"format": "0", "resource": "0", **fields}
+    )
+
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["name"] == '\'=HYPERLINK("http://evil")'
+    assert row["phone"] == "'+1 202 555 0142"
+
+
+def test_an_exported_file_imports_back_through_the_admin_unchanged(client, owner):
+    customer = CustomerFactory(name="-Dash & Co", phone="+1 202 555 0142", goals="@home")
+    client.force_login(owner)
+    fields = {f"customerresource_{name}": "on" for name in ["id", "name", "phone", "goals"]}
+    exported = client.post(
+        "/admin/customers/customer/export/", {"format": "0", "resource": "0", **fields}
+    ).content
+
+    preview = client.post(
+        "/admin/customers/customer/import/",
+        {
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("c.csv", exported, content_type="text/csv"),
+        },
+    )
+    client.post(
+        "/admin/customers/customer/process_import/", preview.context["confirm_form"].initial
+    )
+
+    customer.refresh_from_db()
+    assert (customer.name, customer.phone, customer.goals) == (
+        "-Dash & Co",
+        "+1 202 555 0142",
+        "@home",
+    )
+    assert customer.version == 2
+
+
+UTF8_FILE = (CUSTOMER_HEADER + "\n" + GOOD_ROWS[1] + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        # Django's own check of an upload of no bytes, and ours of one with only blank lines
+        (b"", "file is empty."),
+        (b"\r\n\r\n", "The file is empty."),
+        (CUSTOMER_HEADER.encode() + b"\n", "The file has a header but no rows to import."),
+        (UTF8_FILE.decode().encode("utf-16"), "saved as UTF-16"),
+        (UTF8_FILE.decode().encode("latin-1"), "is not UTF-8 text (line 2"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "This is not a CSV text file"),
+    ],
+)
+def test_an_unreadable_upload_is_refused_beside_the_field_with_its_reason(
+    client, owner, content, reason
+):
+    client.force_login(owner)
+
+    response = client.post(
+        "/admin/customers/customer/import/",
+        {
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("c.csv", content, content_type="text/csv"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    [error] = response.context["form"].errors["import_file"]
+    assert reason in error
+    assert not Customer.objects.exists()
+
+
+def test_a_utf8_file_with_a_byte_order_mark_imports_like_any_other(client, owner):
+    client.force_login(owner)
+
+    preview = client.post(
+        "/admin/customers/customer/import/",
+        {
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("c.csv", b"\xef\xbb\xbf" + UTF8_FILE),
+        },
+    )
+    client.post(
+        "/admin/customers/customer/process_import/", preview.context["confirm_form"].initial
+    )
+
+    assert Customer.objects.get().name == "Émile Zola"
+
+
+# --- Large files: a background job --------------------------------------------------------------
+
+
+def many_rows(count: int) -> list[str]:
+    return [GOOD_ROWS[1].replace("Émile Zola", f"Émile {n}") for n in range(count)]
+
+
+def post_import(client, rows, *, url="/admin/customers/customer/import/"):
+    return client.post(
+        url, {"format": "0", "resource": "0", "import_file": upload("big.csv", *rows)}
+    )
+
+
+def test_a_large_upload_returns_at_once_with_a_queued_job_and_imports_nothing_yet(
+    client, owner, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = post_import(client, many_rows(6))
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/customers/customer/import/jobs/{job.pk}/"
+    assert (job.status, job.total_rows, job.created_by) == ("queued", 6, owner)
+    assert job.file_name == "big.csv"
+    assert len(enqueued) == 1
+    assert not Customer.objects.exists()
+
+
+def test_a_file_at_the_threshold_keeps_the_preview(client, owner, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    client.force_login(owner)
+
+    response = post_import(client, many_rows(5))
+
+    assert response.status_code == 200
+    assert "confirm_form" in response.context
+    assert not ImportJob.objects.exists()
+
+
+def test_a_large_import_runs_through_celery_and_its_page_shows_the_result(
+    client, owner, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_import(client, many_rows(6))
+    page = client.get(response["Location"])
+
+    assert Customer.objects.count() == 6
+    html = page.content.decode()
+    assert "Imported: 6 added, 0 updated." in html
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_a_large_file_with_a_bad_row_shows_its_line_and_imports_nothing(
+    client, owner, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    rows = many_rows(6)
+    rows[4] = rows[4].replace("prospect", "dormant")
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_import(client, rows)
+    html = client.get(response["Location"]).content.decode()
+
+    assert not Customer.objects.exists()
+    assert "Nothing was imported: 1 line of the file has errors." in html
+    assert "<td>6</td><td>status</td><td>“dormant” is not one of" in html
+
+
+def test_a_running_job_page_refreshes_itself_without_script_in_bounded_queries(
+    client, owner, django_assert_max_num_queries
+):
+    job = ImportJob.objects.create(
+        resource="customers.resources.CustomerResource",
+        file_name="big.csv",
+        content=b"x" * 1_000_000,
+        created_by=owner,
+        status=ImportJob.Status.CHECKING,
+        total_rows=50_000,
+        rows_checked=12_500,
+    )
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/admin/customers/customer/import/jobs/{job.pk}/")
+
+    html = response.content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert "12500 of 50000 rows checked" in html
+    assert '<progress id="import-progress" max="50000" value="12500">' in html
+    # The strict policy holds on this page: no inline script is needed.
+    assert CSP.HEADER_ENFORCE in response.headers
+
+
+def test_a_job_page_with_many_bad_rows_answers_in_the_same_queries(
+    client, owner, django_assert_max_num_queries
+):
+    errors = [
+        {"line": n, "errors": {"email": ["Enter a valid email address."]}} for n in range(200)
+    ]
+    job = ImportJob.objects.create(
+        resource="customers.resources.CustomerResource",
+        created_by=owner,
+        status=ImportJob.Status.FAILED,
+        total_rows=50_000,
+        errors=errors,
+        error_count=4000,
+    )
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/admin/customers/customer/import/jobs/{job.pk}/")
+
+    assert "The first 200 are listed." in response.content.decode()
+
+
+def test_only_people_who_may_import_see_a_job(client, owner, staff):
+    job = ImportJob.objects.create(
+        resource="customers.resources.CustomerResource", created_by=owner, total_rows=9
+    )
+    admin_without_add = UserFactory(username="viewer", is_staff=True)
+    url = f"/admin/customers/customer/import/jobs/{job.pk}/"
+
+    client.force_login(staff)
+    assert client.get(url).status_code == 302  # to the admin's login: staff have no admin
+    client.force_login(admin_without_add)
+    assert client.get(url).status_code == 403
+    client.force_login(owner)
+    assert client.get(url).status_code == 200
+    # A customer import is not shown under the contacts' admin.
+    assert client.get(f"/admin/customers/contact/import/jobs/{job.pk}/").status_code == 404
+
+
+def test_owners_find_past_imports_in_the_admin_with_a_link_to_each_page(
+    client, owner, django_assert_max_num_queries
+):
+    jobs = [
+        ImportJob.objects.create(
+            resource="customers.resources.CustomerResource",
+            file_name=f"file{n}.csv",
+            created_by=owner,
+            total_rows=9,
+        )
+        for n in range(20)
+    ]
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(10):
+        response = client.get("/admin/crm/importjob/")
+
+    assert (
+        f'href="/admin/customers/customer/import/jobs/{jobs[0].pk}/"' in response.content.decode()
+    )
