@@ -20,6 +20,7 @@ Line numbers count the header as line 1, as a spreadsheet numbers its rows.
 
 import logging
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
@@ -82,6 +83,38 @@ def start_import(*, actor, resource_class, data: bytes, file_name: str, rows: in
     # With the broker down the job waits, visibly queued, rather than failing the upload.
     transaction.on_commit(lambda: task.delay(job.pk), robust=True)
     return job
+
+
+# A job still queued this long after its upload missed its task (the broker was down): send it
+# again. A job running this long lost its worker: the save pass is one transaction, so nothing
+# of it was kept, and the owner is told to upload the file again.
+QUEUED_GRACE = timedelta(minutes=2)
+RUNNING_LIMIT = timedelta(hours=1)
+
+
+def resume_import_jobs(*, now: datetime | None = None) -> int:
+    """Re-send the jobs whose task never ran and fail those whose worker died; return the count."""
+    from crm.tasks import run_import_job as task
+
+    now = now or timezone.now()
+    ImportJob.objects.filter(
+        status__in=[ImportJob.Status.CHECKING, ImportJob.Status.SAVING],
+        started_at__lt=now - RUNNING_LIMIT,
+    ).update(
+        status=ImportJob.Status.FAILED,
+        failure=_("The worker stopped before the import finished; nothing was imported."),
+        finished_at=now,
+        content=b"",
+    )
+    waiting = list(
+        ImportJob.objects.filter(
+            status=ImportJob.Status.QUEUED, created_at__lt=now - QUEUED_GRACE
+        ).values_list("pk", flat=True)
+    )
+    for job_id in waiting:
+        # The claim in run_import_job makes a second delivery of the same job a no-op.
+        task.delay(job_id)
+    return len(waiting)
 
 
 def run_import_job(*, job_id: int) -> ImportJob | None:

@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 300},
     },
+    "import-catch-up": {
+        "task": "crm.tasks.resume_import_jobs",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
     "daily-digest": {
         "task": "customers.tasks.send_daily_digests",
         "schedule": crontab(minute=0),

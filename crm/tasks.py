@@ -44,3 +44,9 @@ def send_due_notices() -> int:
 def run_import_job(job_id: int) -> None:
     """Run one background CSV import (see crm/imports.py)."""
     imports.run_import_job(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def resume_import_jobs() -> int:
+    """Re-send import jobs left waiting by a broker outage (beat: every five minutes)."""
+    return imports.resume_import_jobs()

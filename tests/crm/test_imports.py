@@ -1,10 +1,12 @@
 """Background CSV imports: checked with progress, saved whole or not at all, run once."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connections
+from django.utils import timezone
 
 from crm import imports
 from crm.models import ImportJob
@@ -243,3 +245,48 @@ def test_a_real_worker_runs_a_job_enqueued_after_commit(tmp_path, monkeypatch):
     # then every row is in the test database
     assert job.status == ImportJob.Status.DONE, log.read_text()
     assert Customer.objects.count() == 30
+
+
+def test_a_job_uploaded_while_the_broker_was_down_runs_once_it_is_back(
+    owner, sam, broker, eager_celery, django_capture_on_commit_callbacks, time_machine
+):
+    # given: the upload is kept although its task could not be sent
+    broker.down()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(owner, csv_bytes(*customer_rows(3)))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED
+
+    # when: the broker is back and the catch-up runs after the grace
+    broker.up()
+    time_machine.move_to(job.created_at + imports.QUEUED_GRACE + timedelta(seconds=1))
+    resumed = imports.resume_import_jobs()
+
+    # then
+    job.refresh_from_db()
+    assert resumed == 1
+    assert job.status == ImportJob.Status.DONE
+    assert Customer.objects.count() == 3
+
+
+def test_the_catch_up_leaves_a_fresh_upload_to_its_own_task(owner, sam, broker):
+    broker.down()
+    job = start(owner, csv_bytes(*customer_rows(3)))
+    broker.up()
+
+    assert imports.resume_import_jobs() == 0
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED
+
+
+def test_a_job_whose_worker_died_is_failed_with_a_reason(owner, sam):
+    job = start(owner, csv_bytes(*customer_rows(3)))
+    started = timezone.now() - imports.RUNNING_LIMIT - timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.SAVING, started_at=started)
+
+    imports.resume_import_jobs()
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "worker stopped" in job.failure
+    assert bytes(job.content) == b""

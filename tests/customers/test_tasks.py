@@ -114,6 +114,7 @@ def test_digest_task_sends_the_days_digest_once(
         ("daily-digest", "customers.tasks.send_daily_digests"),
         ("worker-heartbeat", "crm.tasks.record_worker_heartbeat"),
         ("notice-catch-up", "crm.tasks.send_due_notices"),
+        ("import-catch-up", "crm.tasks.resume_import_jobs"),
     ],
 )
 def test_beat_schedules_registered_tasks(entry, task):
