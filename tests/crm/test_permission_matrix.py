@@ -132,7 +132,7 @@ def test_a_missing_object_is_not_found(world, client, name):
     assert not failures, "\n".join(failures)
 
 
-# --- The admin, by rule ---------------------------------------------------------------------------
+# --- The admin, by rule -----------------------------------------------------------------------
 
 
 def admin_pages():
