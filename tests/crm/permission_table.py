@@ -219,7 +219,8 @@ TABLE: dict[str, tuple[Case, ...]] = {
         Case(
             "the sign-in form",
             get=signed_in(REDIRECT, anonymous=ALLOWED),
-            post=signed_in(REDIRECT, anonymous=ALLOWED),
+            # Signed in, the visitor is sent on to My day.
+            post=signed_in(REDIRECT, anonymous=REDIRECT),
             data=lambda w: {"username": "staff", "password": TEST_PASSWORD},
             changes=False,
         ),
