@@ -36,6 +36,7 @@ class World:
     interaction: Interaction
     follow_up: FollowUp
     prospect: Customer
+    bare_customer: Customer
     root_cause: RootCause
     complaint_new: Complaint
     complaint_acknowledged: Complaint
@@ -54,6 +55,7 @@ class World:
     preferences_step: OnboardingStep
     plain_step: OnboardingStep
     handoff_step: OnboardingStep
+    cancelled_step: OnboardingStep
     onboarding_handoff: Handoff
     cancelled_onboarding_handoff: Handoff
 
@@ -181,6 +183,7 @@ def build_world() -> World:
         interaction=interaction,
         follow_up=follow_up,
         prospect=prospect,
+        bare_customer=Customer.objects.create(name="Fig Florist"),
         root_cause=root_cause,
         complaint_new=complaint_new,
         complaint_acknowledged=complaint_acknowledged,
@@ -199,6 +202,7 @@ def build_world() -> World:
         preferences_step=running.steps.get(captures_preferences=True),
         plain_step=running.steps.get(title="Set up their account"),
         handoff_step=handoff_step_of(onboarding_quiet),
+        cancelled_step=onboarding_cancelled.steps.get(title="Set up their account"),
         onboarding_handoff=onboarding_handoff,
         cancelled_onboarding_handoff=Handoff.objects.get(pk=cancelled_onboarding_handoff.pk),
     )

@@ -37,8 +37,8 @@ def _params():
         for index, case in enumerate(cases):
             for method in ("get", "post"):
                 marks = []
-                if method == "post" and case.xfail_post:
-                    marks.append(pytest.mark.xfail(strict=True, reason=case.xfail_post))
+                if reason := getattr(case, f"xfail_{method}"):
+                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
                 yield pytest.param(
                     name, index, method, id=f"{name}[{case.about}]-{method}", marks=marks
                 )
