@@ -93,7 +93,24 @@ NEXT_AS_VIEW_NAME = (
     "fixed by h8-input: a next= that is no URL (NaN, 0) is reversed as a view name "
     "(NoReverseMatch)"
 )
+UNCAPPED_SEARCH = (
+    "fixed by h8-input: a search of 100,000 characters is too complex a LIKE for SQLite"
+)
+RAW_DECLINE_REASON = (
+    "fixed by h8-input: the decline reason is read from request.POST, not a form; NUL or more "
+    "than 300 characters is a DataError on PostgreSQL"
+)
 KNOWN_500S: dict[str, str] = {
+    "GET customers:list[the page]": UNCAPPED_SEARCH,
+    "GET crm:search[a search without a match]": (
+        "fixed by h8-input: a NUL in the search is a DataError on PostgreSQL"
+    ),
+    "POST complaints:handoff_decline[declining a complaint offered to other_staff]": (
+        RAW_DECLINE_REASON
+    ),
+    "POST onboarding:handoff_decline[declining an onboarding offered to other_staff]": (
+        RAW_DECLINE_REASON
+    ),
     "POST followups:complete[completing staff's callback]": NEXT_AS_VIEW_NAME,
     "POST complaints:remedy_decide[deciding staff's refund above their authority]": (
         NEXT_AS_VIEW_NAME
