@@ -6,9 +6,8 @@ import pytest
 from celery.app.task import Task
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from crm import roles
 from crm.models import BusinessHours
-from tests.factories import UserFactory
+from tests.factories import make_actor
 
 CHROMIUM = Path(os.environ.get("TEND_CHROMIUM", "/usr/bin/chromium"))
 BROWSER_TESTS_DIR = Path(__file__).parent / "browser"
@@ -112,22 +111,22 @@ def clock(time_machine):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(username="staff", first_name="Sam", group=roles.FRONT_LINE_STAFF)
+    return make_actor("staff")
 
 
 @pytest.fixture
 def other_staff(db):
-    return UserFactory(username="other_staff", first_name="Alex", group=roles.FRONT_LINE_STAFF)
+    return make_actor("other_staff")
 
 
 @pytest.fixture
 def supervisor(db):
-    return UserFactory(username="supervisor", first_name="Sue", group=roles.SUPERVISORS)
+    return make_actor("supervisor")
 
 
 @pytest.fixture
 def owner(db):
-    return UserFactory(username="owner", first_name="Olivia", group=roles.OWNERS)
+    return make_actor("owner")
 
 
 @pytest.fixture

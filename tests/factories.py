@@ -33,6 +33,21 @@ class UserFactory(factory.django.DjangoModelFactory):
                 self.save(update_fields=["is_staff"])
 
 
+# The actors of the test suite: username -> (first name, role group).
+ACTORS = {
+    "staff": ("Sam", roles.FRONT_LINE_STAFF),
+    "other_staff": ("Alex", roles.FRONT_LINE_STAFF),
+    "supervisor": ("Sue", roles.SUPERVISORS),
+    "owner": ("Olivia", roles.OWNERS),
+}
+
+
+def make_actor(username: str):
+    """Return the named actor of ACTORS, created on first use."""
+    first_name, group = ACTORS[username]
+    return UserFactory(username=username, first_name=first_name, group=group)
+
+
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "customers.Customer"
