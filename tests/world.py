@@ -37,6 +37,7 @@ class World:
     follow_up: FollowUp
     prospect: Customer
     bare_customer: Customer
+    archived_customer: Customer
     root_cause: RootCause
     complaint_new: Complaint
     complaint_acknowledged: Complaint
@@ -184,6 +185,11 @@ def build_world() -> World:
         follow_up=follow_up,
         prospect=prospect,
         bare_customer=Customer.objects.create(name="Fig Florist"),
+        archived_customer=customer_services.archive_customer(
+            actor=supervisor,
+            customer=Customer.objects.create(name="Elm Emporium"),
+            reason="Entered twice",
+        ),
         root_cause=root_cause,
         complaint_new=complaint_new,
         complaint_acknowledged=complaint_acknowledged,
