@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import validate_single_line
+
 # A closing time of 00:00 means the end of the day: a TimeField cannot hold 24:00, and without
 # it a business open until midnight would lose the last minute of every day.
 MIDNIGHT = time(0, 0)
@@ -12,7 +14,9 @@ MIDNIGHT = time(0, 0)
 class WorkerHeartbeat(models.Model):
     """The last time each Celery worker ran the heartbeat task; /healthz reports the newest."""
 
-    worker = models.CharField(_("worker"), max_length=200, unique=True)
+    worker = models.CharField(
+        _("worker"), max_length=200, unique=True, validators=[validate_single_line]
+    )
     seen_at = models.DateTimeField(_("seen at"))
 
     class Meta:
@@ -73,7 +77,7 @@ class Holiday(models.Model):
     """A date the business is closed all day."""
 
     date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
 
     class Meta:
         verbose_name = _("holiday")

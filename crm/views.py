@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
@@ -9,9 +10,14 @@ from django.views.decorators.http import require_GET
 
 from crm import dashboard
 from crm.models import WorkerHeartbeat
+from crm.text import SearchField
 from customers.models import Customer
 
 SEARCH_LIMIT = 25
+
+
+class SearchForm(forms.Form):
+    q = SearchField()
 
 
 def my_day(request: HttpRequest) -> HttpResponse:
@@ -25,7 +31,8 @@ def my_day(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     """Search across Tend from the box in the navigation bar."""
-    query = request.GET.get("q", "").strip()[:200]
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     customers = (
         list(Customer.objects.search(query).select_related("account_owner")[:SEARCH_LIMIT])
         if query
