@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -31,6 +32,9 @@ class Weekday(models.IntegerChoices):
 
 
 # The customer record as people fill it in: the web form, the admin and CSV files all use it.
+# Ten years: a longer cadence is a typing slip, not a plan.
+KEEP_IN_TOUCH_MAX_DAYS = 3650
+
 CUSTOMER_RECORD_FIELDS = (
     "name",
     "kind",
@@ -155,6 +159,8 @@ class Customer(models.Model):
         blank=True,
         default=90,
         help_text=_("Positive contact at least this often; empty for none."),
+        # The same bound on every database: SQLite would store any 64-bit number.
+        validators=[MaxValueValidator(KEEP_IN_TOUCH_MAX_DAYS)],
     )
     became_customer_on = models.DateField(_("became a customer on"), null=True, blank=True)
     lost_on = models.DateField(_("lost on"), null=True, blank=True)
