@@ -130,12 +130,12 @@ def test_a_reschedule_reason_refuses_line_breaks(staff_client, staff):
     assert response.context["reschedule_form"].has_error("reason", "line_break")
 
 
-@pytest.mark.parametrize("owner", ["²", "NaN", "99999999999999999999999", "\x00"])
-def test_a_malformed_owner_on_the_follow_up_list_shows_ones_own(client, supervisor, staff, owner):
+@pytest.mark.parametrize("asked", ["²", "NaN", "99999999999999999999999", "\x00"])
+def test_a_malformed_owner_on_the_follow_up_list_shows_ones_own(client, supervisor, staff, asked):
     FollowUpFactory(owner=staff)
     mine = FollowUpFactory(owner=supervisor)
     client.force_login(supervisor)
-    response = client.get("/followups/", {"owner": owner})
+    response = client.get("/followups/", {"owner": asked})
     assert list(response.context["page"]) == [mine]
 
 
