@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -12,7 +11,10 @@ from django.views.decorators.http import require_POST
 from complaints import services
 from complaints.authority import authority_of
 from complaints.detail import ACTION_FORMS, detail_context
+from complaints.forms import DecisionForm, VersionForm
 from complaints.models import Complaint, ComplaintHandoff, IllegalTransition, Remedy
+from crm.forms import DeclineHandoffForm
+from crm.http import redirect_back
 
 REFUSALS = (services.ComplaintError, IllegalTransition)
 
@@ -139,8 +141,9 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    """Return the version the page showed; None (no check) when the post carries none."""
+    form = VersionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
 
 
 def _remedy_message(remedy: Remedy) -> str:
@@ -153,8 +156,6 @@ def _remedy_message(remedy: Remedy) -> str:
 
 @require_POST
 def remedy_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    from complaints.forms import DecisionForm
-
     remedy = get_object_or_404(Remedy.objects.select_related("complaint"), pk=pk)
     form = DecisionForm(request.POST, prefix=f"decide-{remedy.pk}")
     if not form.is_valid():
@@ -172,10 +173,7 @@ def remedy_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         verdict = _("approved") if form.cleaned_data["approve"] else _("rejected")
         messages.success(request, _("Remedy %(verdict)s.") % {"verdict": verdict})
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(remedy.complaint)
+    return redirect_back(request, fallback=remedy.complaint)
 
 
 @require_POST
@@ -200,8 +198,12 @@ def handoff_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
             services.accept_handoff(actor=request.user, handoff=handoff)
             messages.success(request, _("The complaint is yours now."))
         else:
+            form = DeclineHandoffForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, form.error_text())
+                return redirect(handoff.complaint)
             services.decline_handoff(
-                actor=request.user, handoff=handoff, reason=request.POST.get("reason", "")
+                actor=request.user, handoff=handoff, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("Declined; it stays with the sender."))
     except services.ComplaintError as error:

@@ -13,6 +13,7 @@ from complaints.models import (
     RootCause,
     Severity,
 )
+from crm.text import SearchField, SingleLineField
 from customers.forms import PersonChoiceField, clean_phone_value, datetime_input, staff_choices
 from customers.models import Channel, Customer
 
@@ -79,19 +80,17 @@ class LogComplaintForm(forms.Form):
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.all(), required=False, widget=forms.HiddenInput
     )
-    customer_query = forms.CharField(
+    customer_query = SearchField(
         label=_("Customer: name, phone or email"),
-        required=False,
-        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
     )
-    new_customer_name = forms.CharField(
+    new_customer_name = SingleLineField(
         label=_("New customer's name"),
         required=False,
         max_length=200,
         help_text=_("Only when the customer is not in Tend yet."),
     )
-    new_customer_phone = forms.CharField(
+    new_customer_phone = SingleLineField(
         label=_("New customer's phone"),
         required=False,
         max_length=40,
@@ -127,7 +126,7 @@ class LogComplaintForm(forms.Form):
         required=False,
     )
     asked_amount = amount_field(_("Amount asked for"), required=False)
-    asked_words = forms.CharField(label=_("In their words"), required=False, max_length=500)
+    asked_words = SingleLineField(label=_("In their words"), required=False, max_length=500)
     needs_by = forms.DateTimeField(
         label=_("They need it resolved by"), required=False, widget=datetime_input()
     )
@@ -181,6 +180,18 @@ class LogComplaintForm(forms.Form):
         )
 
 
+class ComplaintLinkForm(forms.Form):
+    """The customer named by a link to the complaint form (``?customer=<id>``)."""
+
+    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), required=False)
+
+
+class VersionForm(forms.Form):
+    """The complaint version the page was drawn from, posted with every action on it."""
+
+    version = forms.IntegerField(min_value=0, required=False)
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -195,16 +206,16 @@ class CustomerUpdateForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Why"), max_length=500)
+    reason = SingleLineField(label=_("Why"), max_length=500)
 
 
 class OptionalNoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    note = SingleLineField(label=_("Note"), max_length=500, required=False)
 
 
 class PromiseForm(forms.Form):
     promised_by = forms.DateTimeField(label=_("Promise it by"), widget=datetime_input())
-    reason = forms.CharField(
+    reason = SingleLineField(
         label=_("Why it moves"),
         required=False,
         max_length=500,
@@ -228,7 +239,7 @@ class RemedyForm(forms.Form):
             "your authority."
         ),
     )
-    description = forms.CharField(label=_("Details"), required=False, max_length=500)
+    description = SingleLineField(label=_("Details"), required=False, max_length=500)
 
     def clean(self):
         cleaned = super().clean()
@@ -243,11 +254,11 @@ class DecisionForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note for the proposer"), required=False, max_length=500)
+    note = SingleLineField(label=_("Note for the proposer"), required=False, max_length=500)
 
 
 class ResolveForm(forms.Form):
-    note = forms.CharField(label=_("How it was resolved"), required=False, max_length=500)
+    note = SingleLineField(label=_("How it was resolved"), required=False, max_length=500)
     no_remedy = forms.BooleanField(
         label=_("No remedy is given"),
         required=False,
@@ -291,7 +302,7 @@ class CheckInForm(CloseForm):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("What they said"), required=False, max_length=2000)
+    note = SingleLineField(label=_("What they said"), required=False, max_length=2000)
 
     field_order = ["satisfied", "rating", "note", "root_cause", "corrective_note"]
 

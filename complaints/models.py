@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.text import validate_single_line
 from customers.models import Channel, Contact, Customer
 
 # The largest single remedy Tend accepts; anything above is a typing slip, not a remedy.
@@ -72,7 +73,7 @@ def is_remedy_amount(amount) -> bool:
 class Category(models.Model):
     """What a complaint is about, in two levels: "Delivery / Late"."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -110,7 +111,9 @@ class Category(models.Model):
 
 
 class RootCause(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[validate_single_line]
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -321,7 +324,12 @@ class Complaint(models.Model):
     asked_amount = models.DecimalField(
         _("amount asked for"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    asked_words = models.CharField(_("what they would consider fair"), max_length=500, blank=True)
+    asked_words = models.CharField(
+        _("what they would consider fair"),
+        max_length=500,
+        blank=True,
+        validators=[validate_single_line],
+    )
     # The four times (DESIGN.md §2.2).
     needs_by = models.DateTimeField(_("needs it resolved by"), null=True, blank=True)
     expected_by = models.DateTimeField(_("expects it by"), null=True, blank=True)
@@ -562,7 +570,9 @@ class Remedy(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_REMEDY_AMOUNT)],
     )
-    description = models.CharField(_("description"), max_length=500, blank=True)
+    description = models.CharField(
+        _("description"), max_length=500, blank=True, validators=[validate_single_line]
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -579,7 +589,9 @@ class Remedy(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    decision_note = models.CharField(
+        _("decision note"), max_length=500, blank=True, validators=[validate_single_line]
+    )
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -633,7 +645,9 @@ class ComplaintHandoff(models.Model):
     created_at = models.DateTimeField(_("offered"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
-    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=300, blank=True, validators=[validate_single_line]
+    )
 
     history = HistoricalRecords()
 

@@ -12,7 +12,7 @@ from complaints import services
 from complaints.authority import authority_of
 from complaints.detail import detail_context
 from complaints.filters import ComplaintFilter
-from complaints.forms import LogComplaintForm
+from complaints.forms import ComplaintLinkForm, LogComplaintForm
 from complaints.models import Complaint, ComplaintHandoff, Remedy
 from customers.models import Customer
 
@@ -24,7 +24,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     complaints = Complaint.objects.with_related().with_next_deadline()
     filterset = ComplaintFilter(request.GET or None, queryset=complaints)
     ordered = filterset.qs
-    if not request.GET.get("order"):
+    # Ordered as asked only when the filter understood the order (an unknown one is ignored).
+    if not (filterset.is_bound and filterset.form.cleaned_data.get("order")):
         # Nearest deadline first; finished complaints (no deadline ahead) last.
         ordered = ordered.order_by(F("next_deadline").asc(nulls_last=True), "-received_at")
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -45,13 +46,9 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @permission_required("complaints.add_complaint", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def complaint_create(request: HttpRequest) -> HttpResponse:
-    initial = {}
-    customer = None
-    if customer_id := request.GET.get("customer", "").strip():
-        if customer_id.isdigit():
-            customer = Customer.objects.filter(pk=customer_id).first()
-        initial["customer"] = customer
-    form = LogComplaintForm(request.POST or None, initial=initial)
+    link = ComplaintLinkForm(request.GET)
+    customer = link.cleaned_data["customer"] if link.is_valid() else None
+    form = LogComplaintForm(request.POST or None, initial={"customer": customer})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         complaint = services.log_complaint(

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import QueryDict
 from django.middleware import csp
 
 # Admin pages drawn by third-party templates with inline script or style, matched by the end of
@@ -39,3 +40,38 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
             response._csp_config = {}
             response._csp_ro_config = settings.SECURE_CSP
         return super().process_response(request, response)
+
+
+def _without_nul(data: QueryDict) -> QueryDict:
+    """Return the query data with every NUL removed from its keys and values."""
+    if not any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    ):
+        return data
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class StripNulMiddleware:
+    """Remove NUL characters from the query string and the posted form before any view runs.
+
+    SQLite stores a NUL and PostgreSQL refuses it (a server error), and nobody types one on
+    purpose. Form fields alone cannot make the two databases agree: Django's CharField refuses
+    NUL, but search boxes, django-filter, the admin's changelist search and filters,
+    django-import-export's pages and any view reading ``request.GET`` pass it straight to a
+    query. Cleaning the request once, here, covers every view, ours and third-party alike,
+    and one written tomorrow. Uploaded file names need nothing: Django's multipart parser
+    already drops unprintable characters from them; file contents are the importer's to check.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = _without_nul(request.GET)
+        if request.method == "POST":
+            request.POST = _without_nul(request.POST)
+        return self.get_response(request)

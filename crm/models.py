@@ -9,6 +9,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.text import validate_single_line
+
 # A closing time of 00:00 means the end of the day: a TimeField cannot hold 24:00, and without
 # it a business open until midnight would lose the last minute of every day.
 MIDNIGHT = time(0, 0)
@@ -20,7 +22,9 @@ class WorkerHeartbeat(models.Model):
     Bookkeeping written by the workers, never by people: it keeps no history.
     """
 
-    worker = models.CharField(_("worker"), max_length=200, unique=True)
+    worker = models.CharField(
+        _("worker"), max_length=200, unique=True, validators=[validate_single_line]
+    )
     seen_at = models.DateTimeField(_("seen at"))
 
     class Meta:
@@ -83,7 +87,7 @@ class Holiday(models.Model):
     """A date the business is closed all day."""
 
     date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
 
     history = HistoricalRecords()
 

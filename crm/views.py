@@ -1,4 +1,5 @@
 from axes.helpers import get_client_ip_address
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -14,9 +15,14 @@ from django.views.decorators.http import require_GET
 from crm import accounts, dashboard, lockout, notices
 from crm.forms import PasswordResetRequestForm
 from crm.models import WorkerHeartbeat
+from crm.text import SearchField
 from customers.models import Customer
 
 SEARCH_LIMIT = 25
+
+
+class SearchForm(forms.Form):
+    q = SearchField()
 
 
 def my_day(request: HttpRequest) -> HttpResponse:
@@ -34,7 +40,8 @@ def my_day(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     """Search across Tend from the box in the navigation bar."""
-    query = request.GET.get("q", "").strip()[:200]
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     # Archived customers are set aside: the customer list finds them when asked (see the link).
     customers = (
         list(

@@ -4,6 +4,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import SearchField
 from customers.extensions import open_work_condition
 from customers.forms import PersonChoiceField, staff_choices
 from customers.models import Channel, Customer, FollowUp
@@ -13,10 +14,16 @@ class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+class SearchFilter(django_filters.CharFilter):
+    """A free-text filter, cleaned and capped like every search box (crm.text)."""
+
+    field_class = SearchField
+
+
 class CustomerFilter(django_filters.FilterSet):
     ARCHIVED_CHOICES = [("only", _("Archived only")), ("include", _("Current and archived"))]
 
-    q = django_filters.CharFilter(label=_("Name, email or phone"), method="filter_search")
+    q = SearchFilter(label=_("Name, email or phone"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices)
     account_owner = PersonFilter(label=_("Account owner"), queryset=staff_choices())
     preferred_channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)

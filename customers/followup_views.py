@@ -8,10 +8,10 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.http import redirect_back
 from customers import services
 from customers.filters import FollowUpFilter, today_bounds
 from customers.forms import CompleteFollowUpForm, ReassignFollowUpForm, RescheduleFollowUpForm
@@ -27,14 +27,6 @@ def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
     if not can_manage_follow_up(request.user, follow_up):
         raise PermissionDenied(_("This follow-up belongs to someone else."))
     return follow_up
-
-
-def _back(request: HttpRequest, follow_up: FollowUp) -> HttpResponse:
-    """Return to the page the action came from (My day, the list) when it is ours."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(follow_up)
 
 
 def urgency_order(queryset):
@@ -54,13 +46,16 @@ def urgency_order(queryset):
 @permission_required("customers.view_followup", raise_exception=True)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     may_see_everyone = request.user.has_perm(MANAGE_ANY_FOLLOW_UP)
-    follow_ups = FollowUp.objects.open().with_related()
-    if not (may_see_everyone and request.GET.get("owner")):
-        follow_ups = follow_ups.owned_by(request.user)
     filterset = FollowUpFilter(
-        request.GET or None, queryset=follow_ups, may_see_everyone=may_see_everyone
+        request.GET or None,
+        queryset=FollowUp.objects.open().with_related(),
+        may_see_everyone=may_see_everyone,
     )
-    page = Paginator(urgency_order(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    follow_ups = filterset.qs
+    # One's own list unless a supervisor picked someone (the filter has no owner field else).
+    if not (filterset.is_bound and filterset.form.cleaned_data.get("owner")):
+        follow_ups = follow_ups.owned_by(request.user)
+    page = Paginator(urgency_order(follow_ups), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -114,7 +109,8 @@ def follow_up_complete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Done: %(subject)s") % {"subject": follow_up.subject})
-    return _back(request, follow_up)
+    # Back to where it was done from (My day, the list) when that is a page of ours.
+    return redirect_back(request, fallback=follow_up)
 
 
 @require_POST

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import SingleLineField
 from customers.models import (
     CUSTOMER_RECORD_FIELDS,
     Channel,
@@ -63,13 +64,15 @@ class CustomerForm(forms.ModelForm):
     account_owner = PersonChoiceField(
         label=_("Account owner"), queryset=staff_choices(), required=False
     )
-    referred_by_name = forms.CharField(
+    referred_by_name = SingleLineField(
         label=_("Referred by"),
         required=False,
         max_length=200,
         help_text=_("Name, phone or email of the customer who referred them."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Set once the possible duplicates were shown: the next save creates the customer anyway.
+    confirmed_new = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Customer
@@ -157,7 +160,7 @@ class InteractionForm(forms.Form):
     contact = forms.ModelChoiceField(
         label=_("Who"), queryset=Contact.objects.none(), required=False, empty_label=_("—")
     )
-    summary = forms.CharField(
+    summary = SingleLineField(
         label=_("What it is about"),
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. Asked about a delivery date")}),
@@ -224,7 +227,7 @@ class CompleteFollowUpForm(forms.Form):
 
 class RescheduleFollowUpForm(forms.Form):
     due_at = forms.DateTimeField(label=_("New due time"), widget=datetime_input())
-    reason = forms.CharField(label=_("Why it moves"), max_length=300)
+    reason = SingleLineField(label=_("Why it moves"), max_length=300)
     customer_told = forms.TypedChoiceField(
         label=_("Was the customer told of the new time?"),
         choices=[("", _("—")), ("yes", _("Yes")), ("no", _("No"))],

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.text import clean_search_text, validate_single_line
 from customers.text import normalise_phone, search_key
 
 
@@ -30,6 +32,9 @@ class Weekday(models.IntegerChoices):
 
 
 # The customer record as people fill it in: the web form, the admin and CSV files all use it.
+# Ten years: a longer cadence is a typing slip, not a plan.
+KEEP_IN_TOUCH_MAX_DAYS = 3650
+
 CUSTOMER_RECORD_FIELDS = (
     "name",
     "kind",
@@ -79,7 +84,8 @@ class CustomerQuerySet(models.QuerySet):
 
     def search(self, query: str):
         """Match a name, email or phone number in any case, with or without accents."""
-        query = query.strip()
+        # Cleaned here too, so no caller can send a NUL or a page of text to the database.
+        query = clean_search_text(query)
         if not query:
             return self
         condition = Q(search_name__contains=search_key(query)) | Q(email__iexact=query)
@@ -119,7 +125,7 @@ class Customer(models.Model):
         OTHER = "other", _("Other")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.INDIVIDUAL)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     status = models.CharField(
         _("lifecycle status"), max_length=20, choices=Status, default=Status.PROSPECT
     )
@@ -133,7 +139,9 @@ class Customer(models.Model):
         related_name="owned_customers",
         help_text=_("Keeps in touch with this customer; owns the keep-in-touch follow-ups."),
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_single_line]
+    )
     email = models.EmailField(_("email"), blank=True)
     address = models.TextField(_("address"), blank=True)
     preferred_channel = models.CharField(
@@ -144,6 +152,7 @@ class Customer(models.Model):
         max_length=7,
         blank=True,
         help_text=_("Weekdays the customer likes to be contacted on; none means any day."),
+        validators=[validate_single_line],
     )
     contact_from = models.TimeField(_("contact from"), null=True, blank=True)
     contact_until = models.TimeField(_("contact until"), null=True, blank=True)
@@ -153,7 +162,11 @@ class Customer(models.Model):
         help_text=_("No proactive contact such as keep-in-touch calls; service continues."),
     )
     interests = models.CharField(
-        _("interests"), max_length=500, blank=True, help_text=_("Separate them with commas.")
+        _("interests"),
+        max_length=500,
+        blank=True,
+        help_text=_("Separate them with commas."),
+        validators=[validate_single_line],
     )
     goals = models.TextField(_("goals"), blank=True, help_text=_("What they want to achieve."))
     referred_by = models.ForeignKey(
@@ -170,6 +183,8 @@ class Customer(models.Model):
         blank=True,
         default=90,
         help_text=_("Positive contact at least this often; empty for none."),
+        # The same bound on every database: SQLite would store any 64-bit number.
+        validators=[MaxValueValidator(KEEP_IN_TOUCH_MAX_DAYS)],
     )
     became_customer_on = models.DateField(_("became a customer on"), null=True, blank=True)
     lost_on = models.DateField(_("lost on"), null=True, blank=True)
@@ -294,10 +309,14 @@ class Contact(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    role = models.CharField(
+        _("role"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_single_line]
+    )
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=20, choices=Channel, blank=True
     )
@@ -365,7 +384,7 @@ class Interaction(models.Model):
         _("direction"), max_length=10, choices=Direction, default=Direction.INBOUND
     )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
-    summary = models.CharField(_("summary"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=200, validators=[validate_single_line])
     what_we_heard = models.TextField(
         _("what we heard"),
         blank=True,
@@ -447,7 +466,7 @@ class FollowUp(models.Model):
         related_name="follow_ups",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CALLBACK)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_single_line])
     due_at = models.DateTimeField(_("due"))
     promised_to_customer = models.BooleanField(
         _("time promised to the customer"),
@@ -552,7 +571,7 @@ class FollowUpReschedule(models.Model):
     follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="reschedules")
     old_due_at = models.DateTimeField(_("was due"))
     new_due_at = models.DateTimeField(_("now due"))
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(_("reason"), max_length=300, validators=[validate_single_line])
     customer_told = models.BooleanField(_("customer told"), null=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

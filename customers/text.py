@@ -5,6 +5,9 @@ import unicodedata
 import phonenumbers
 from django.conf import settings
 
+# Naming a person lives in the core (templates use it too); kept importable from here.
+from crm.text import person_name as person_name
+
 
 def normalise_phone(text: str, region: str | None = None) -> str | None:
     """Return the number in E.164 form (+442079460958), or None when it is not a phone number.
@@ -27,8 +30,3 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.split())
-
-
-def person_name(user) -> str:
-    """Return how Tend names a person to others: full name, else username."""
-    return user.get_full_name() or user.get_username()

@@ -49,7 +49,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        if not request.POST.get("confirmed_new"):
+        if not form.cleaned_data["confirmed_new"]:
             duplicates = services.find_duplicates(
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
@@ -61,6 +61,10 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("%(name)s was added.") % {"name": customer})
             return redirect(customer)
+        # Saving again now is a deliberate choice, made after seeing the possible duplicates.
+        data = request.POST.copy()
+        data["confirmed_new"] = "1"
+        form.data = data
     return render(
         request, "customers/customer_form.html", {"form": form, "duplicates": duplicates}
     )

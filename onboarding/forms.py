@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from crm.text import SingleLineField
 from customers.forms import PersonChoiceField, staff_choices, time_input
 from customers.models import Channel, Customer, Weekday
 from onboarding.models import ChecklistTemplate, TemplateStep
@@ -82,7 +83,7 @@ class PreferencesStepForm(CompleteStepForm):
     )
     contact_from = forms.TimeField(label=_("Contact from"), widget=time_input())
     contact_until = forms.TimeField(label=_("Contact until"), widget=time_input())
-    interests = forms.CharField(
+    interests = SingleLineField(
         label=_("Interests"), max_length=500, help_text=_("Separate them with commas.")
     )
 
@@ -139,4 +140,4 @@ class HandoffForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Why"), max_length=300)
+    reason = SingleLineField(label=_("Why"), max_length=300)

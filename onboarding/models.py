@@ -8,13 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.text import validate_single_line
 from customers.models import Customer
 
 
 class ChecklistTemplate(models.Model):
     """A defined way of welcoming a new customer, edited by owners."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[validate_single_line]
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -33,7 +36,7 @@ class StepFields(models.Model):
     """What a step is, shared by a template's steps and the copies an onboarding runs."""
 
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     instructions = models.TextField(_("instructions"), blank=True)
     group = models.ForeignKey(
         Group,
@@ -106,7 +109,7 @@ class Onboarding(models.Model):
         blank=True,
         related_name="onboardings",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("accountable owner"),
@@ -118,7 +121,9 @@ class Onboarding(models.Model):
     target_at = models.DateTimeField(_("target"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     # Moved on every completed step and accepted handoff; "stalled" compares against it.
     last_progress_at = models.DateTimeField(_("last progress"), default=timezone.now)
     started_by = models.ForeignKey(
@@ -223,7 +228,9 @@ class Handoff(models.Model):
     created_at = models.DateTimeField(_("offered"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
-    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     # Claimed by the deadline sweep so that each reminder goes out once (onboarding/sweeps.py).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.calendar import BusinessCalendar
+from crm.forms import DeclineHandoffForm
 from customers.models import Customer
 from onboarding import services
 from onboarding.filters import OnboardingFilter
@@ -217,8 +218,12 @@ def handoff_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
             services.accept_handoff(actor=request.user, handoff=handoff)
             messages.success(request, _("Accepted: the onboarding is yours now."))
         else:
+            form = DeclineHandoffForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, form.error_text())
+                return redirect(handoff.onboarding)
             services.decline_handoff(
-                actor=request.user, handoff=handoff, reason=request.POST.get("reason", "")
+                actor=request.user, handoff=handoff, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("Declined; it stays with the sender, who is told why."))
     except services.OnboardingError as error:

@@ -72,9 +72,6 @@ class Case:
     query: Mapping[str, str] = field(default_factory=dict)
     # An allowed POST changes Tend's data (False: signing in and out, which change sessions).
     changes: bool = True
-    # A gap another branch of issue #8 closes: "fixed by h8-<branch>: what".
-    xfail_get: str = ""
-    xfail_post: str = ""
 
     def __post_init__(self):
         for outcomes in (self.get, self.post):
@@ -295,8 +292,6 @@ TABLE: dict[str, tuple[Case, ...]] = {
             get=PAGE,
             post=IGNORES_POST,
             kwargs=of("bare_customer"),
-            xfail_get="fixed by h8-input: the page's template fails without an account owner",
-            xfail_post="fixed by h8-input: the page's template fails without an account owner",
         ),
     ),
     "customers:edit": (

@@ -21,8 +21,7 @@ rolled back afterwards. Every response must be below 500, and a redirect must st
 the failures of an endpoint are collected and reported together, grouped by exception.
 
 Adding an endpoint: give it its row in the permission table and show its form on a page; it is
-then fuzzed without more. A 500 found here is fixed in the code; ``KNOWN_500S`` only holds
-endpoints whose 500s another branch of issue #8 is fixing (removed when it merges).
+then fuzzed without more. A 500 found here is fixed in the code, never marked as expected.
 """
 
 from collections import defaultdict
@@ -88,35 +87,6 @@ hostile_value = st.one_of(
     st.text(max_size=40),
 )
 
-# Endpoints whose 500s another branch of issue #8 is fixing: "<param id>": "fixed by h8-…: cause".
-NEXT_AS_VIEW_NAME = (
-    "fixed by h8-input: a next= that is no URL (NaN, 0) is reversed as a view name "
-    "(NoReverseMatch)"
-)
-UNCAPPED_SEARCH = (
-    "fixed by h8-input: a search of 100,000 characters is too complex a LIKE for SQLite"
-)
-RAW_DECLINE_REASON = (
-    "fixed by h8-input: the decline reason is read from request.POST, not a form; NUL or more "
-    "than 300 characters is a DataError on PostgreSQL"
-)
-KNOWN_500S: dict[str, str] = {
-    "GET customers:list[the page]": UNCAPPED_SEARCH,
-    "GET crm:search[a search without a match]": (
-        "fixed by h8-input: a NUL in the search is a DataError on PostgreSQL"
-    ),
-    "POST complaints:handoff_decline[declining a complaint offered to other_staff]": (
-        RAW_DECLINE_REASON
-    ),
-    "POST onboarding:handoff_decline[declining an onboarding offered to other_staff]": (
-        RAW_DECLINE_REASON
-    ),
-    "POST followups:complete[completing staff's callback]": NEXT_AS_VIEW_NAME,
-    "POST complaints:remedy_decide[deciding staff's refund above their authority]": (
-        NEXT_AS_VIEW_NAME
-    ),
-}
-
 
 def _first_actor(outcomes) -> str | None:
     return next((actor for actor in PREFERRED_ACTORS if outcomes[actor] == ALLOWED), None)
@@ -124,8 +94,7 @@ def _first_actor(outcomes) -> str | None:
 
 def _param(kind: str, name: str, index: int, about: str):
     key = f"{kind} {name}[{about}]"
-    marks = [pytest.mark.xfail(strict=False, reason=KNOWN_500S[key])] if key in KNOWN_500S else []
-    return pytest.param(name, index, id=key, marks=marks)
+    return pytest.param(name, index, id=key)
 
 
 def post_endpoints():

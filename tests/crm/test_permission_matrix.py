@@ -16,9 +16,8 @@ How it works
 - A missing object is a 404 for every URL with an id.
 
 Adding an endpoint: add a row (or a case) to TABLE saying what each actor gets. If today's code
-allows something it must not, declare the right outcome; a gap another branch is closing gets
-``xfail_post="fixed by h8-<branch>: …"`` (strict: the test fails once the fix lands, so the
-marker is removed then).
+allows something it must not, declare the right outcome and fix the code: the table says what
+must be, never what happens to be.
 """
 
 import pytest
@@ -36,12 +35,7 @@ def _params():
     for name, cases in TABLE.items():
         for index, case in enumerate(cases):
             for method in ("get", "post"):
-                marks = []
-                if reason := getattr(case, f"xfail_{method}"):
-                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
-                yield pytest.param(
-                    name, index, method, id=f"{name}[{case.about}]-{method}", marks=marks
-                )
+                yield pytest.param(name, index, method, id=f"{name}[{case.about}]-{method}")
 
 
 def describe(response) -> str:
