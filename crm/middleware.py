@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import QueryDict
 from django.middleware import csp
+
+from crm.text import clean_search_text
 
 # Admin pages drawn by third-party templates with inline script or style, matched by the end of
 # their URL name: django-simple-history's history list and revert form (`_history`,
@@ -75,3 +78,32 @@ class StripNulMiddleware:
         if request.method == "POST":
             request.POST = _without_nul(request.POST)
         return self.get_response(request)
+
+
+class CleanAdminSearchMiddleware:
+    """Clean the admin changelists' search box as Tend's own search boxes are cleaned.
+
+    The admin reads ``?q=`` itself and hands it to a LIKE per search field: 100,000 characters
+    make SQLite refuse the pattern ("LIKE or GLOB pattern too complex"), a server error. Every
+    ModelAdmin, ours and third-party, shares the changelist, so the term is cleaned here, with
+    the same rule (crm.text.clean_search_text) as everywhere else.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (
+            match
+            and match.namespace == "admin"
+            and (match.url_name or "").endswith("_changelist")
+            and SEARCH_VAR in request.GET
+        ):
+            query = request.GET.copy()
+            query[SEARCH_VAR] = clean_search_text(query[SEARCH_VAR])
+            query._mutable = False
+            request.GET = query

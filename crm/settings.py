@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # code (see crm/middleware.py).
     "crm.middleware.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The admin's changelist search cleaned like every other search box (crm/middleware.py).
+    "crm.middleware.CleanAdminSearchMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -67,3 +67,25 @@ def test_the_admins_search_with_nul_answers(client, owner):
     response = client.get("/admin/customers/customer/", {"q": "Ann\x00"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize(
+    "changelist", ["customers/customer", "customers/contact", "complaints/complaint"]
+)
+def test_a_huge_admin_search_is_cleaned_and_answers(client, owner, changelist):
+    CustomerFactory(name="Zoë Café")
+    client.force_login(owner)
+
+    response = client.get(f"/admin/{changelist}/", {"q": "x" * 100_000})
+
+    assert response.status_code == 200
+    assert response.context["cl"].query == "x" * 100
+
+
+def test_an_admin_search_keeps_finding_what_it_should(client, owner):
+    CustomerFactory(name="Zoë Café")
+    client.force_login(owner)
+
+    response = client.get("/admin/customers/customer/", {"q": "  Zoë\x07  "})
+
+    assert response.context["cl"].result_count == 1
