@@ -164,7 +164,8 @@ class LogComplaintForm(forms.Form):
                 ),
             )
             return
-        matches = list(Customer.objects.search(query)[:6])
+        # An archived record (a duplicate, a customer set aside) is not offered for new work.
+        matches = list(Customer.objects.current().search(query)[:6])
         if len(matches) == 1:
             self.cleaned_data["customer"] = matches[0]
             return

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import Category, Complaint, ComplaintHandoff, Remedy
+from customers import services as customer_services
 from customers.models import Customer
 from tests.factories import (
     ComplaintFactory,
@@ -55,6 +56,16 @@ def test_logging_finds_the_customer_by_phone_and_makes_the_logger_owner(staff_cl
     assert complaint.reference == f"C-{complaint.pk:06d}"
     assert complaint.heard_confirmed
     assert complaint.asked_amount == Decimal("180")
+
+
+def test_logging_does_not_offer_an_archived_duplicate(staff_client, supervisor):
+    customer = CustomerFactory(name="Harbour Bakery", phone="+1 202 555 0199")
+    duplicate = CustomerFactory(name="Harbour Bakery", phone="+1 202 555 0199")
+    customer_services.archive_customer(actor=supervisor, customer=duplicate, reason="Twice")
+
+    staff_client.post("/complaints/new/", log_data(customer_query="(202) 555-0199"))
+
+    assert Complaint.objects.get().customer == customer
 
 
 def test_logging_from_the_customers_page_has_the_customer_filled_in(staff_client):
