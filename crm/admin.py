@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
 from crm import notices
+from crm.admin_records import WrittenByCodeAdmin
 from crm.models import BusinessHours, Holiday, ImportJob, Notice, WorkerHeartbeat
 
 admin.site.site_header = "Tend"
@@ -37,7 +38,7 @@ class HolidayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(WrittenByCodeAdmin):
     list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status"]
     list_select_related = ["recipient"]
@@ -48,15 +49,6 @@ class NoticeAdmin(admin.ModelAdmin):
 
     # The outbox's record of what each person was told and whether it reached them: written by
     # crm.notices only. Owners read it and may send a failed notice again.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_resend_permission(self, request):
         return request.user.has_perm("crm.change_notice")
 

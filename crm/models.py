@@ -155,9 +155,11 @@ class Notice(models.Model):
         related_name="notices",
         verbose_name=_("recipient"),
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_single_line])
     body = models.TextField(_("body"), blank=True)
-    path = models.CharField(_("link"), max_length=500, blank=True)
+    path = models.CharField(
+        _("link"), max_length=500, blank=True, validators=[validate_single_line]
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     status = models.CharField(
         _("email"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -218,9 +220,14 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Nothing imported")
 
     resource = models.CharField(
-        _("resource"), max_length=200, help_text=_("Dotted path of the import's resource class.")
+        _("resource"),
+        max_length=200,
+        validators=[validate_single_line],
+        help_text=_("Dotted path of the import's resource class."),
     )
-    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_name = models.CharField(
+        _("file name"), max_length=255, blank=True, validators=[validate_single_line]
+    )
     content = models.BinaryField(_("file"), editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from crm.admin_records import WrittenByCodeAdmin
 from crm.import_admin import CsvImportExportAdmin
 from customers import services
 from customers.admin_archive import ArchivedFilter, ArchiveInsteadOfDeleteAdmin
@@ -443,7 +444,9 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUpReschedule)
-class FollowUpRescheduleAdmin(admin.ModelAdmin):
+class FollowUpRescheduleAdmin(WrittenByCodeAdmin):
+    """An audit record of a moved promise: kept as it was written, and kept."""
+
     list_display = [
         "follow_up",
         "old_due_at",
@@ -457,16 +460,6 @@ class FollowUpRescheduleAdmin(admin.ModelAdmin):
     list_select_related = ["follow_up", "changed_by"]
     search_fields = ["reason", "follow_up__subject"]
     date_hierarchy = "changed_at"
-
-    # An audit record of a moved promise: kept as it was written, and kept.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DigestLog)

@@ -270,7 +270,7 @@ class ReassignFollowUpForm(forms.Form):
 
 
 class ArchiveCustomerForm(forms.Form):
-    reason = forms.CharField(
+    reason = SingleLineField(
         label=_("Why archive them?"),
         max_length=300,
         required=False,

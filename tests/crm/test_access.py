@@ -3,7 +3,9 @@
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
+
+from tests.crm.routes import walk
 
 # Pages open to anonymous visitors, each on purpose: adding one here is a security decision.
 PUBLIC = {
@@ -18,17 +20,6 @@ PUBLIC = {
     "password_reset_complete",
 }
 SAMPLE_ARGUMENT = {"int": "1", "str": "x", "slug": "x", "uuid": "0" * 32, "path": "x"}
-
-
-def walk(patterns, prefix="", namespace=""):
-    """Yield (path, full url name, callback) for every URL pattern."""
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}{entry.name}" if entry.name else ""
-            yield prefix + str(entry.pattern), name, entry.callback
 
 
 def sample_path(route: str) -> str | None:
