@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from complaints.models import Complaint
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
-from customers.permissions import supervisors
+from crm.people import supervisors
 from customers.sweeps import SweepResult, in_batches
 from customers.text import person_name
 

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
+from crm.people import supervisors
 from customers.models import Customer, DigestLog, FollowUp, Interaction
-from customers.permissions import supervisors
 from customers.text import person_name
 
 logger = logging.getLogger(__name__)

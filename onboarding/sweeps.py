@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
-from customers.permissions import supervisors
+from crm.people import supervisors
 from customers.sweeps import SweepResult, in_batches
 from customers.text import person_name
 from onboarding.models import Handoff, Onboarding
@@ -42,9 +42,7 @@ def sweep_unanswered_handoffs(*, now: datetime | None = None) -> SweepResult:
 
 def _unanswered() -> QuerySet[Handoff]:
     """Return the handoffs still waiting for an answer on a running onboarding."""
-    return Handoff.objects.filter(
-        accepted_at=None, declined_at=None, onboarding__status=Onboarding.Status.ACTIVE
-    )
+    return Handoff.objects.pending().filter(onboarding__status=Onboarding.Status.ACTIVE)
 
 
 def _remind_receivers(now: datetime, calendar: BusinessCalendar) -> int:
