@@ -15,10 +15,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.batches import in_batches
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
 from crm.people import supervisors
-from customers.sweeps import SweepResult, in_batches
+from customers.sweeps import SweepResult
 from customers.text import person_name
 from onboarding.models import Handoff, Onboarding
 

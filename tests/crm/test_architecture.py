@@ -22,6 +22,7 @@ CRM_CORE = {
     "crm/admin_records.py",
     "crm/apps.py",
     "crm/background.py",
+    "crm/batches.py",
     "crm/calendar.py",
     "crm/celery.py",
     "crm/env.py",
