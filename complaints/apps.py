@@ -7,7 +7,8 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import services, sweeps, timeline
+        from complaints import my_day, services, sweeps, timeline
+        from crm.my_day import register_section
         from customers import extensions
         from customers.sweeps import register_deadline_sweep
 
@@ -18,3 +19,4 @@ class ComplaintsConfig(AppConfig):
         extensions.register_health(timeline.complaint_health)
         extensions.register_open_work(timeline.has_open_complaints)
         extensions.register_action(timeline.log_complaint_action)
+        register_section(my_day.complaint_sections, order=200)

@@ -70,7 +70,8 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
         complaint.remedies.select_related("proposed_by", "decided_by").order_by("-proposed_at")
     )
     pending_handoff = (
-        ComplaintHandoff.objects.filter(complaint=complaint, accepted_at=None, declined_at=None)
+        ComplaintHandoff.objects.pending()
+        .filter(complaint=complaint)
         .select_related("from_user", "to_user")
         .first()
     )

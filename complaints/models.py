@@ -264,6 +264,10 @@ class ComplaintQuerySet(models.QuerySet):
         """Join what lists of complaints show."""
         return self.select_related("customer", "owner", "category__parent")
 
+    def nearest_deadline_first(self):
+        """Order by the nearest SLA deadline; complaints without one (finished, paused) last."""
+        return self.with_next_deadline().order_by(F("next_deadline").asc(nulls_last=True))
+
 
 class Complaint(models.Model):
     class Status(models.TextChoices):
@@ -552,6 +556,19 @@ class RemedyQuerySet(models.QuerySet):
         """Keep proposed remedies above their proposer's authority, still undecided."""
         return self.filter(decision=Remedy.Decision.PROPOSED)
 
+    def awaiting_approval_by(self, user):
+        """Keep undecided remedies others proposed that the user may decide, oldest first."""
+        # complaints.authority imports this module, so it is imported when first needed.
+        from complaints.authority import authority_of
+
+        return (
+            self.awaiting_approval()
+            .filter(authority_of(user).approvable_condition())
+            .exclude(proposed_by=user)
+            .select_related("complaint__customer", "proposed_by")
+            .order_by("proposed_at")
+        )
+
 
 class Remedy(models.Model):
     class Decision(models.TextChoices):
@@ -631,6 +648,21 @@ class Remedy(models.Model):
         return str(self.get_kind_display())
 
 
+class ComplaintHandoffQuerySet(models.QuerySet):
+    def pending(self):
+        """Keep the offers neither accepted nor declined yet."""
+        return self.filter(accepted_at=None, declined_at=None)
+
+    def offered_to(self, user):
+        """Keep the pending offers made to the user, oldest first, with what the list shows."""
+        return (
+            self.pending()
+            .filter(to_user=user)
+            .select_related("complaint__customer", "from_user")
+            .order_by("created_at")
+        )
+
+
 class ComplaintHandoff(models.Model):
     """A complaint offered to a new owner; the sender stays owner until the receiver accepts."""
 
@@ -650,6 +682,7 @@ class ComplaintHandoff(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ComplaintHandoffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("complaint handoff")

@@ -33,9 +33,9 @@ from complaints.models import (
 from crm.background import enqueue_after_commit
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
+from crm.people import require, supervisors
 from customers import services as customer_services
 from customers.models import Contact, Customer, FollowUp
-from customers.permissions import require
 from customers.text import person_name
 
 MANAGE_ANY_COMPLAINT = "complaints.manage_any_complaint"
@@ -238,8 +238,6 @@ def process_intake(*, complaint_id: int, now: datetime | None = None) -> bool:
         return False
     complaint = Complaint.objects.select_related("customer", "owner").get(pk=complaint_id)
     if complaint.severity in {"high", "critical"}:
-        from customers.permissions import supervisors
-
         for person in supervisors().exclude(pk=complaint.owner_id):
             notify(
                 user=person,
@@ -683,7 +681,7 @@ def _cancel_check_ins(complaint) -> None:
 
 def _withdraw_handoffs(complaint: Complaint, *, actor, reason: str) -> None:
     """Withdraw the offer waiting for an answer, saying why; it leaves the receiver's My day."""
-    pending = complaint.handoffs.filter(accepted_at=None, declined_at=None)
+    pending = complaint.handoffs.pending()
     for handoff in pending.select_related("to_user"):
         _record(
             complaint,
@@ -715,7 +713,7 @@ def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_v
         )
     if not note.strip():
         raise ComplaintError(_("Tell the receiver what was promised and what comes next."))
-    if complaint.handoffs.filter(accepted_at=None, declined_at=None).exists():
+    if complaint.handoffs.pending().exists():
         raise ComplaintError(_("A handoff of this complaint is waiting for an answer already."))
     handoff = ComplaintHandoff.objects.create(
         complaint=complaint, from_user=complaint.owner, to_user=to_user, note=note

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint
+from crm.batches import in_batches
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
-from customers.permissions import supervisors
-from customers.sweeps import SweepResult, in_batches
+from crm.people import supervisors
+from customers.sweeps import SweepResult
 from customers.text import person_name
 
 logger = logging.getLogger(__name__)

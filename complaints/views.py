@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from complaints import services
-from complaints.authority import authority_of
 from complaints.detail import detail_context
 from complaints.filters import ComplaintFilter
 from complaints.forms import ComplaintLinkForm, LogComplaintForm
@@ -106,26 +105,8 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/approval_queue.html",
-        {"remedies": awaiting_approval_by(request.user), "handoffs": handoffs_for(request.user)},
-    )
-
-
-def awaiting_approval_by(user) -> list[Remedy]:
-    """Return the remedies waiting for a decision the user's authority covers."""
-    authority = authority_of(user)
-    return list(
-        Remedy.objects.awaiting_approval()
-        .filter(authority.approvable_condition())
-        .exclude(proposed_by=user)
-        .select_related("complaint__customer", "proposed_by")
-        .order_by("proposed_at")
-    )
-
-
-def handoffs_for(user) -> list[ComplaintHandoff]:
-    """Return the complaints offered to the user and not answered yet."""
-    return list(
-        ComplaintHandoff.objects.filter(to_user=user, accepted_at=None, declined_at=None)
-        .select_related("complaint__customer", "from_user")
-        .order_by("created_at")
+        {
+            "remedies": list(Remedy.objects.awaiting_approval_by(request.user)),
+            "handoffs": list(ComplaintHandoff.objects.offered_to(request.user)),
+        },
     )

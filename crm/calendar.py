@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from crm.models import MIDNIGHT, BusinessHours, Holiday
 
@@ -279,3 +280,10 @@ def opening_time(day: date, *, calendar: BusinessCalendar | None = None) -> date
 def next_opening(moment: datetime, *, calendar: BusinessCalendar | None = None) -> datetime:
     """Return the first open moment at or after moment."""
     return _or_load(calendar).next_opening(moment)
+
+
+def today_bounds() -> tuple[datetime, datetime]:
+    """Return the start of today and of tomorrow in the business's time zone."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    return start, start + timedelta(days=1)

@@ -7,7 +7,10 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from customers import extensions, timeline
+        from crm.my_day import register_section
+        from customers import extensions, my_day, timeline
+
+        register_section(my_day.follow_up_sections, order=100)
 
         extensions.register_timeline(timeline.interaction_entries)
         extensions.register_timeline(timeline.follow_up_entries)

@@ -1,9 +1,8 @@
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.calendar import today_bounds
 from crm.text import SearchField
 from customers.extensions import open_work_condition
 from customers.forms import PersonChoiceField, staff_choices
@@ -92,10 +91,3 @@ class FollowUpFilter(django_filters.FilterSet):
         if value == "today":
             return queryset.filter(due_at__gte=now, due_at__lt=end)
         return queryset.filter(due_at__gte=end)
-
-
-def today_bounds() -> tuple[datetime, datetime]:
-    """Return the start of today and of tomorrow in the business's time zone."""
-    today = timezone.localdate()
-    start = timezone.make_aware(datetime.combine(today, time.min))
-    return start, start + timedelta(days=1)

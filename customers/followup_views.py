@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from crm.http import redirect_back
 from customers import services
-from customers.filters import FollowUpFilter, today_bounds
+from customers.filters import FollowUpFilter
 from customers.forms import CompleteFollowUpForm, ReassignFollowUpForm, RescheduleFollowUpForm
 from customers.models import FollowUp
 from customers.permissions import MANAGE_ANY_FOLLOW_UP, can_manage_follow_up
@@ -29,20 +28,6 @@ def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
     return follow_up
 
 
-def urgency_order(queryset):
-    """Order overdue first, then due today, then later; each by due time."""
-    now = timezone.now()
-    _start, tomorrow = today_bounds()
-    return queryset.annotate(
-        urgency=Case(
-            When(due_at__lt=now, then=Value(0)),
-            When(due_at__lt=tomorrow, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    ).order_by("urgency", "due_at")
-
-
 @permission_required("customers.view_followup", raise_exception=True)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     may_see_everyone = request.user.has_perm(MANAGE_ANY_FOLLOW_UP)
@@ -55,7 +40,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     # One's own list unless a supervisor picked someone (the filter has no owner field else).
     if not (filterset.is_bound and filterset.form.cleaned_data.get("owner")):
         follow_ups = follow_ups.owned_by(request.user)
-    page = Paginator(urgency_order(follow_ups), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(follow_ups.urgency_order(), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -3,12 +3,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.calendar import today_bounds
 from crm.text import clean_search_text, validate_single_line
 from customers.text import normalise_phone, search_key
 
@@ -439,6 +440,19 @@ class FollowUpQuerySet(models.QuerySet):
         """Join what lists of commitments show: the customer, the owner and the source."""
         # The source is fetched in one query per kind of source (complaint, interaction, …).
         return self.select_related("customer", "owner").prefetch_related("source")
+
+    def urgency_order(self, *, now=None):
+        """Order overdue first, then due today, then later; each by due time."""
+        now = now or timezone.now()
+        _start, tomorrow = today_bounds()
+        return self.annotate(
+            urgency=Case(
+                When(due_at__lt=now, then=Value(0)),
+                When(due_at__lt=tomorrow, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        ).order_by("urgency", "due_at")
 
 
 class FollowUp(models.Model):

@@ -18,9 +18,10 @@ from simple_history.utils import bulk_create_with_history
 
 from crm.calendar import add_business_minutes
 from crm.notices import notify
+from crm.people import require
 from customers.extensions import open_work_condition
 from customers.models import Channel, Contact, Customer, FollowUp, FollowUpReschedule, Interaction
-from customers.permissions import can_manage_follow_up, require
+from customers.permissions import can_manage_follow_up
 from customers.text import normalise_phone, search_key
 
 # Rows per INSERT statement of a bulk import (SQLite allows 32,766 parameters per statement).

@@ -20,15 +20,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.batches import in_batches
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
+from crm.people import supervisors
 from customers.models import Customer, DigestLog, FollowUp, Interaction
-from customers.permissions import supervisors
 from customers.text import person_name
 
 logger = logging.getLogger(__name__)
 
-# Rows read per query by the sweeps: large enough for few queries, small enough for memory.
+# Rows the keep-in-touch planner inserts per statement.
 BATCH_SIZE = 500
 # How far ahead the planner looks for a day in the customer's contact window that is also open.
 WINDOW_SEARCH_DAYS = 14
@@ -154,20 +155,6 @@ def _promise_note(follow_up: FollowUp) -> str:
     if not follow_up.promised_to_customer:
         return ""
     return " " + _("The customer was promised this time.")
-
-
-def in_batches(queryset, size: int | None = None) -> Iterator:
-    """Yield the queryset's rows in primary-key order, ``size`` (BATCH_SIZE) rows per query."""
-    size = size or BATCH_SIZE
-    # Keyed on the last primary key rather than an offset: claimed rows drop out of the
-    # queryset as a sweep goes, and an offset would then skip rows.
-    last_pk = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:size])
-        yield from batch
-        if len(batch) < size:
-            return
-        last_pk = batch[-1].pk
 
 
 # Every app's deadline sweep, called as sweep(now=...) and returning a SweepResult.

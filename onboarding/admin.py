@@ -261,7 +261,7 @@ class AnswerFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "pending":
-            return queryset.filter(accepted_at__isnull=True, declined_at__isnull=True)
+            return queryset.pending()
         if self.value() == "accepted":
             return queryset.filter(accepted_at__isnull=False)
         if self.value() == "declined":

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +91,18 @@ class OnboardingQuerySet(models.QuerySet):
         """Keep active onboardings without progress since the given moment."""
         return self.active().filter(last_progress_at__lt=since)
 
+    def with_progress(self, now):
+        """Annotate steps done, steps in all, and overdue steps, in the same query."""
+        return self.annotate(
+            steps_total=Count("steps", distinct=True),
+            steps_done=Count("steps", filter=Q(steps__done_at__isnull=False), distinct=True),
+            steps_overdue=Count(
+                "steps",
+                filter=Q(steps__done_at__isnull=True, steps__due_at__lt=now),
+                distinct=True,
+            ),
+        )
+
 
 class Onboarding(models.Model):
     class Status(models.TextChoices):
@@ -164,6 +176,18 @@ class Onboarding(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+class OnboardingStepQuerySet(models.QuerySet):
+    def open_for(self, user):
+        """Keep the user's steps not done yet on running onboardings, by due time."""
+        return (
+            self.filter(
+                assignee=user, done_at__isnull=True, onboarding__status=Onboarding.Status.ACTIVE
+            )
+            .select_related("onboarding__customer")
+            .order_by("due_at")
+        )
+
+
 class OnboardingStep(StepFields):
     """A running copy of a template step: editing the template never changes it."""
 
@@ -186,6 +210,7 @@ class OnboardingStep(StepFields):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
+    objects = OnboardingStepQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("onboarding step")
@@ -206,6 +231,21 @@ class OnboardingStep(StepFields):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class HandoffQuerySet(models.QuerySet):
+    def pending(self):
+        """Keep the handoffs neither accepted nor declined yet."""
+        return self.filter(accepted_at=None, declined_at=None)
+
+    def offered_to(self, user):
+        """Keep the pending handoffs made to the user, oldest first, with what the list shows."""
+        return (
+            self.pending()
+            .filter(to_user=user)
+            .select_related("onboarding__customer", "from_user", "step")
+            .order_by("created_at")
+        )
 
 
 class Handoff(models.Model):
@@ -236,6 +276,7 @@ class Handoff(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["reminded_at", "escalated_at"])
+    objects = HandoffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("handoff")

@@ -15,9 +15,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
+from crm.people import require
 from customers import services as customer_services
 from customers.models import Customer, FollowUp
-from customers.permissions import require
 from customers.text import person_name
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep
 
@@ -262,7 +262,7 @@ def cancel_onboarding(*, actor, onboarding: Onboarding, reason: str) -> Onboardi
 def _withdraw_handoffs(onboarding: Onboarding, *, now: datetime, reason: str) -> None:
     """Withdraw the handoff waiting for an answer: it leaves the receiver's My day."""
     # Saved one by one (there is at most one) so that the handoff's history records it.
-    for handoff in onboarding.handoffs.filter(accepted_at=None, declined_at=None):
+    for handoff in onboarding.handoffs.pending():
         handoff.declined_at = now
         handoff.decline_reason = reason
         handoff.save(update_fields=["declined_at", "decline_reason"])
@@ -305,7 +305,7 @@ def offer_handoff(*, actor, step: OnboardingStep, to_user, note: str) -> Handoff
         )
     if to_user.pk == onboarding.owner_id:
         raise OnboardingError(_("%(name)s owns it already.") % {"name": person_name(to_user)})
-    if onboarding.handoffs.filter(accepted_at=None, declined_at=None).exists():
+    if onboarding.handoffs.pending().exists():
         raise OnboardingError(_("A handoff is already waiting for an answer."))
     handoff = Handoff.objects.create(
         onboarding=onboarding, step=step, from_user=onboarding.owner, to_user=to_user, note=note

@@ -15,10 +15,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.batches import in_batches
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
-from customers.permissions import supervisors
-from customers.sweeps import SweepResult, in_batches
+from crm.people import supervisors
+from customers.sweeps import SweepResult
 from customers.text import person_name
 from onboarding.models import Handoff, Onboarding
 
@@ -42,9 +43,7 @@ def sweep_unanswered_handoffs(*, now: datetime | None = None) -> SweepResult:
 
 def _unanswered() -> QuerySet[Handoff]:
     """Return the handoffs still waiting for an answer on a running onboarding."""
-    return Handoff.objects.filter(
-        accepted_at=None, declined_at=None, onboarding__status=Onboarding.Status.ACTIVE
-    )
+    return Handoff.objects.pending().filter(onboarding__status=Onboarding.Status.ACTIVE)
 
 
 def _remind_receivers(now: datetime, calendar: BusinessCalendar) -> int:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,24 +25,11 @@ from onboarding.models import Handoff, Onboarding, OnboardingStep
 PAGE_SIZE = 50
 
 
-def with_progress(queryset, now):
-    """Annotate steps done, steps in all, and overdue steps, in the same query."""
-    return queryset.annotate(
-        steps_total=Count("steps", distinct=True),
-        steps_done=Count("steps", filter=Q(steps__done_at__isnull=False), distinct=True),
-        steps_overdue=Count(
-            "steps",
-            filter=Q(steps__done_at__isnull=True, steps__due_at__lt=now),
-            distinct=True,
-        ),
-    )
-
-
 @permission_required("onboarding.view_onboarding", raise_exception=True)
 def onboarding_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     stalled_since = services.stalled_since(now, BusinessCalendar.load())
-    onboardings = with_progress(Onboarding.objects.select_related("customer", "owner"), now)
+    onboardings = Onboarding.objects.select_related("customer", "owner").with_progress(now)
     data = request.GET.copy()
     data.setdefault("status", Onboarding.Status.ACTIVE)
     filterset = OnboardingFilter(data, queryset=onboardings, stalled_since=stalled_since)
@@ -104,11 +90,7 @@ def _render_detail(request, onboarding: Onboarding, status=200, **bound) -> Http
     steps = list(
         onboarding.steps.select_related("assignee", "done_by", "group").order_by("position", "pk")
     )
-    pending = (
-        onboarding.handoffs.filter(accepted_at=None, declined_at=None)
-        .select_related("from_user", "to_user", "step")
-        .first()
-    )
+    pending = onboarding.handoffs.pending().select_related("from_user", "to_user", "step").first()
     may_manage = services.may_manage(request.user, onboarding)
     open_handoff_step = next(
         (step for step in steps if step.is_handoff_point and not step.is_done), None

@@ -24,7 +24,6 @@ from complaints.models import (
     RemedyKind,
 )
 from complaints.services import ComplaintError
-from complaints.views import awaiting_approval_by
 from crm import roles
 from tests.factories import ComplaintFactory, RemedyFactory, UserFactory
 
@@ -417,8 +416,8 @@ def test_a_front_line_other_of_99999_goes_to_approval_by_an_owner_only(
     # Supervisors may grant 500 of "other": only the owner's authority covers 99,999.
     assert approvers_for(remedy) == [owner]
     assert recipients(mailoutbox) == [owner.email]
-    assert awaiting_approval_by(supervisor) == []
-    assert awaiting_approval_by(owner) == [remedy]
+    assert list(Remedy.objects.awaiting_approval_by(supervisor)) == []
+    assert list(Remedy.objects.awaiting_approval_by(owner)) == [remedy]
     with pytest.raises(PermissionDenied):
         services.decide_remedy(actor=supervisor, remedy=remedy, approve=True)
     services.decide_remedy(actor=owner, remedy=remedy, approve=True)
@@ -505,7 +504,7 @@ def test_a_money_remedy_without_an_amount_is_within_nobodys_authority(owner, sta
 
     assert not authority_of(owner).covers("refund", None)
     assert approvers_for(remedy) == []
-    assert awaiting_approval_by(owner) == []
+    assert list(Remedy.objects.awaiting_approval_by(owner)) == []
 
 
 AMOUNTS = [None, "0.01", "25", "25.01", "50", "500", "500.01", "99999", str(MAX_REMEDY_AMOUNT)]
@@ -540,7 +539,7 @@ def test_the_approval_queue_and_the_authority_agree_on_every_kind_and_amount(
         # then
         expected = {remedy for remedy in remedies if authority.covers(remedy.kind, remedy.amount)}
         assert matched == expected, person
-        queue = set(awaiting_approval_by(person))
+        queue = set(Remedy.objects.awaiting_approval_by(person))
         assert queue == expected, person
         for remedy, asked in approvers.items():
             assert (person in asked) == (remedy in expected), (person, remedy)

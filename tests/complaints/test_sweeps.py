@@ -5,7 +5,7 @@ import pytest
 
 from complaints import sweeps
 from complaints.models import Complaint
-from crm import roles
+from crm import batches, roles
 from customers import sweeps as customer_sweeps
 from customers import tasks
 from customers.sweeps import SweepResult
@@ -406,7 +406,7 @@ def test_sweep_reads_in_batches_without_a_query_per_row_beyond_the_claim(
     staff, supervisor, clock, django_assert_max_num_queries, monkeypatch
 ):
     # given: 25 complaints missing all three deadlines, read 10 at a time
-    monkeypatch.setattr(customer_sweeps, "BATCH_SIZE", 10)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 10)
     customers = CustomerFactory.create_batch(3)
     for index in range(25):
         complaint_for(staff, customer=customers[index % 3], **all_missed_by(at(MONDAY, 10)))

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from crm import my_day
 from tests.factories import (
     ComplaintFactory,
     CustomerFactory,
@@ -70,3 +71,36 @@ def test_my_day_runs_the_same_queries_however_busy_the_day(
     assert len(sections["approvals"]) == rows
     assert len(sections["onboarding_steps"]) == rows
     assert len(sections["overdue"]) == rows // 2
+
+
+def test_my_day_shows_the_apps_sections_in_their_registered_order(client, staff):
+    client.force_login(staff)
+    response = client.get("/")
+    assert [section.key for section in response.context["sections"]] == [
+        "overdue",
+        "due_today",
+        "recently_assigned",
+        "complaints",
+        "approvals",
+        "complaint_handoffs",
+        "onboarding_steps",
+        "onboarding_handoffs",
+    ]
+
+
+def test_a_section_provider_registered_twice_is_asked_once(monkeypatch, staff):
+    monkeypatch.setattr(my_day, "_providers", [])
+
+    def late(user, now):
+        return [my_day.Section("late", "Late", [], "x.html")]
+
+    def early(user, now):
+        return [my_day.Section("early", "Early", [], "x.html")]
+
+    my_day.register_section(late, order=20)
+    my_day.register_section(early, order=10)
+    my_day.register_section(late, order=20)
+
+    sections = my_day.sections_for(staff, timezone.now())
+
+    assert [section.key for section in sections] == ["early", "late"]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from crm import roles
 from crm.models import BusinessHours, Holiday
+from crm.people import require, supervisors
 from customers import services
 from customers.models import (
     Channel,
@@ -15,7 +16,7 @@ from customers.models import (
     FollowUpReschedule,
     Interaction,
 )
-from customers.permissions import can_manage_follow_up, require, supervisors
+from customers.permissions import can_manage_follow_up
 from customers.services import FollowUpError, StaleEditError
 from tests.factories import (
     ContactFactory,

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 
-from crm import notices, roles
+from crm import batches, notices, roles
 from crm.models import Holiday, Notice
 from customers import services, sweeps
 from customers.models import Channel, Customer, DigestLog, FollowUp
@@ -233,7 +233,7 @@ def test_rescheduled_follow_up_is_reminded_and_escalated_again_when_missed_again
 def test_sweep_reads_in_batches_without_a_query_per_row_beyond_the_claim(
     staff, supervisor, clock, sweep, django_assert_max_num_queries, monkeypatch
 ):
-    monkeypatch.setattr(sweeps, "BATCH_SIZE", 10)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 10)
     customers = CustomerFactory.create_batch(3)
     for index in range(25):
         FollowUpFactory(owner=staff, customer=customers[index % 3], due_at=at(MONDAY, 10))

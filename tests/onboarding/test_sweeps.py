@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Group
 
-from crm import roles
+from crm import batches, roles
 from customers import sweeps as customer_sweeps
 from customers import tasks
 from customers.models import Customer
@@ -387,7 +387,7 @@ def test_sweep_reads_in_batches_without_a_query_per_row_beyond_the_claim(
     seller, receiver, supervisor, sales, support, clock, django_assert_max_num_queries, monkeypatch
 ):
     # given: 25 handoffs of 25 customers, read 10 at a time
-    monkeypatch.setattr(customer_sweeps, "BATCH_SIZE", 10)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 10)
     for _index in range(25):
         handoff_for(seller, receiver, sales, support, offered_at=at(MONDAY, 10))
     clock.set(at(MONDAY, 11))
