@@ -1,7 +1,6 @@
 """The actions on a complaint: each a POST that validates a form and calls one service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +11,8 @@ from complaints import services
 from complaints.authority import authority_of
 from complaints.detail import ACTION_FORMS, detail_context
 from complaints.forms import DecisionForm, VersionForm
-from complaints.models import Complaint, ComplaintHandoff, IllegalTransition, Remedy
-from crm.forms import DeclineHandoffForm
+from complaints.models import Complaint, IllegalTransition, Remedy
+from crm.handoff_answers import answer_handoff
 from crm.http import redirect_back
 
 REFUSALS = (services.ComplaintError, IllegalTransition)
@@ -190,22 +189,4 @@ def remedy_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def handoff_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
-    handoff = get_object_or_404(ComplaintHandoff.objects.select_related("complaint"), pk=pk)
-    if handoff.to_user_id != request.user.pk:
-        raise PermissionDenied(_("This handoff is addressed to someone else."))
-    try:
-        if answer == "accept":
-            services.accept_handoff(actor=request.user, handoff=handoff)
-            messages.success(request, _("The complaint is yours now."))
-        else:
-            form = DeclineHandoffForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, form.error_text())
-                return redirect(handoff.complaint)
-            services.decline_handoff(
-                actor=request.user, handoff=handoff, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Declined; it stays with the sender."))
-    except services.ComplaintError as error:
-        messages.error(request, str(error))
-    return redirect(handoff.complaint)
+    return answer_handoff(request, services.COMPLAINT_HANDOFFS, pk=pk, answer=answer)

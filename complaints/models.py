@@ -663,6 +663,7 @@ class ComplaintHandoff(HandoffBase):
 
     history = HistoricalRecords(excluded_fields=LADDER_FIELDS)
     objects = ComplaintHandoffQuerySet.as_manager()
+    subject_field = "complaint"
 
     class Meta(HandoffBase.Meta):
         verbose_name = _("complaint handoff")
@@ -686,3 +687,11 @@ class ComplaintHandoff(HandoffBase):
 
     def __str__(self):
         return f"{self.complaint} → {self.to_user}"
+
+    @property
+    def subject_title(self) -> str:
+        return self.complaint.reference
+
+    @property
+    def subject_detail(self) -> str:
+        return self.complaint.customer.name

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints.authority import approvers_for, authority_of
 from complaints.models import (
@@ -30,8 +31,10 @@ from complaints.models import (
     SLATarget,
     is_remedy_amount,
 )
+from crm import handoffs
 from crm.background import enqueue_after_commit
 from crm.calendar import BusinessCalendar
+from crm.handoffs import HandoffKind
 from crm.notices import notify
 from crm.people import require, supervisors
 from customers import services as customer_services
@@ -619,7 +622,9 @@ def close(
 
 def _close(complaint, *, actor, root_cause, corrective_note) -> None:
     _move(complaint, "close", actor=actor)
-    _withdraw_handoffs(complaint, actor=actor, reason=_("The complaint was closed."))
+    handoffs.withdraw_handoffs(
+        COMPLAINT_HANDOFFS, complaint, actor=actor, reason=_("The complaint was closed.")
+    )
     now = timezone.now()
     complaint.root_cause = root_cause or complaint.root_cause
     complaint.corrective_note = corrective_note or complaint.corrective_note
@@ -679,134 +684,86 @@ def _cancel_check_ins(complaint) -> None:
 # --- Handoffs ------------------------------------------------------------------------------------
 
 
-def _withdraw_handoffs(complaint: Complaint, *, actor, reason: str) -> None:
-    """Withdraw the offer waiting for an answer, saying why; it leaves the receiver's My day."""
-    pending = complaint.handoffs.pending()
-    for handoff in pending.select_related("to_user"):
-        _record(
-            complaint,
-            actor=actor,
-            kind=ComplaintUpdate.Kind.REASSIGNMENT,
-            text=_("Offer to %(name)s withdrawn: %(reason)s")
-            % {"name": person_name(handoff.to_user), "reason": reason},
+class ComplaintHandoffs(HandoffKind):
+    """What the handoff flow (crm/handoffs.py) needs to know about complaints."""
+
+    model = ComplaintHandoff
+    error = ComplaintError
+    accepted_text = gettext_lazy("Accepted: the complaint is yours now.")
+
+    def lock(self, subject, *, expected_version=None):
+        return _locked(subject, actor=None, expected_version=expected_version, must_act=False)
+
+    def finished(self, subject) -> str:
+        # Any status but closed may change hands. A resolved complaint still has its check-in
+        # ahead, which needs an owner: the receiver takes it over with the complaint. A closed
+        # one has nothing left to own; reopen it first if the customer came back.
+        if subject.can_change_hands:
+            return ""
+        return _("Complaint %(reference)s is closed: there is nothing left to take over.") % {
+            "reference": subject.reference
+        }
+
+    offer_forbidden = gettext_lazy("Only the complaint's owner or a supervisor may.")
+
+    def may_offer(self, actor, subject) -> bool:
+        return may_act_on(actor, subject)
+
+    def check_offer(self, subject, *, to_user, fields) -> dict:
+        if not (to_user.is_active and to_user.has_perm("complaints.change_complaint")):
+            raise ComplaintError(
+                _("%(name)s cannot take complaints.") % {"name": person_name(to_user)}
+            )
+        return {}
+
+    def offered(self, subject, handoff, *, actor) -> None:
+        subject.save()  # the version _locked moved: the page of anyone else is stale now
+
+    def take_over(self, subject, handoff, *, actor, now) -> None:
+        subject.owner = actor
+        subject.save()
+        # As with any reassignment, the new owner hears afresh of a check-in already overdue.
+        _check_ins(subject).update(
+            owner=actor, assigned_at=now, overdue_notified_at=None, escalated_at=None
         )
-    pending.update(declined_at=timezone.now(), decline_reason=reason)
+
+    def offer_subject(self, subject) -> str:
+        return _("Will you take complaint %(reference)s?") % {"reference": subject.reference}
+
+    def decline_subject(self, handoff, *, actor) -> str:
+        return _("%(name)s declined complaint %(reference)s") % {
+            "name": person_name(actor),
+            "reference": handoff.complaint.reference,
+        }
+
+    def record(self, subject, *, actor, text: str) -> None:
+        _record(subject, actor=actor, kind=ComplaintUpdate.Kind.REASSIGNMENT, text=text)
 
 
-@transaction.atomic
-def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_version=None):
-    """Offer the complaint to someone else; the actor stays owner until they accept.
+COMPLAINT_HANDOFFS = ComplaintHandoffs()
 
-    Any status but closed may change hands. A resolved complaint still has its check-in ahead,
-    which needs an owner: the receiver takes it over with the complaint. A closed complaint has
-    nothing left to own; reopen it first if the customer came back.
-    """
-    complaint = _locked(complaint, actor=actor, expected_version=expected_version)
-    _check_can_change_hands(complaint)
-    if to_user.pk == complaint.owner_id:
-        raise ComplaintError(
-            _("%(name)s owns this complaint already.") % {"name": person_name(to_user)}
-        )
-    if not (to_user.is_active and to_user.has_perm("complaints.change_complaint")):
-        raise ComplaintError(
-            _("%(name)s cannot take complaints.") % {"name": person_name(to_user)}
-        )
-    if not note.strip():
-        raise ComplaintError(_("Tell the receiver what was promised and what comes next."))
-    if complaint.handoffs.pending().exists():
-        raise ComplaintError(_("A handoff of this complaint is waiting for an answer already."))
-    handoff = ComplaintHandoff.objects.create(
-        complaint=complaint, from_user=complaint.owner, to_user=to_user, note=note
-    )
-    _record(
-        complaint,
+
+def offer_handoff(
+    *, actor, complaint: Complaint, to_user, note: str, expected_version=None
+) -> ComplaintHandoff:
+    """Offer the complaint to someone else; the actor stays owner until they accept."""
+    return handoffs.offer_handoff(
+        COMPLAINT_HANDOFFS,
         actor=actor,
-        kind=ComplaintUpdate.Kind.REASSIGNMENT,
-        text=_("Offered to %(name)s: %(note)s") % {"name": person_name(to_user), "note": note},
+        subject=complaint,
+        to_user=to_user,
+        note=note,
+        expected_version=expected_version,
     )
-    complaint.save()
-    notify(
-        user=to_user,
-        subject=_("Will you take complaint %(reference)s?") % {"reference": complaint.reference},
-        body=note,
-        path=complaint.get_absolute_url(),
-    )
-    return handoff
 
 
-def _check_can_change_hands(complaint: Complaint) -> None:
-    if not complaint.can_change_hands:
-        raise ComplaintError(
-            _("Complaint %(reference)s is closed: there is nothing left to take over.")
-            % {"reference": complaint.reference}
-        )
-
-
-def _addressed(handoff: ComplaintHandoff, *, actor) -> ComplaintHandoff:
-    handoff = ComplaintHandoff.objects.select_for_update().get(pk=handoff.pk)
-    require(handoff.to_user_id == actor.pk, _("This handoff is addressed to someone else."))
-    return handoff
-
-
-def _pending_handoff(handoff: ComplaintHandoff, *, actor) -> ComplaintHandoff:
-    handoff = _addressed(handoff, actor=actor)
-    if not handoff.is_pending:
-        raise ComplaintError(_("This handoff was answered already."))
-    return handoff
-
-
-@transaction.atomic
 def accept_handoff(*, actor, handoff: ComplaintHandoff) -> Complaint:
-    """Take the complaint over: from now on the receiver owns it.
-
-    Refused once the complaint is closed, even when the offer predates the closure: the owner
-    of closed work would change while nothing is left to do.
-    """
-    # The complaint's row first, then the handoff's: the order offer_handoff locks them in.
-    complaint = _locked(handoff.complaint, actor=actor, expected_version=None, must_act=False)
-    handoff = _addressed(handoff, actor=actor)
-    _check_can_change_hands(complaint)
-    if not handoff.is_pending:
-        raise ComplaintError(_("This handoff was answered already."))
-    handoff.accepted_at = timezone.now()
-    handoff.save(update_fields=["accepted_at"])
-    previous = complaint.owner
-    complaint.owner = actor
-    _record(
-        complaint,
-        actor=actor,
-        kind=ComplaintUpdate.Kind.REASSIGNMENT,
-        text=_("%(new)s took over from %(old)s.")
-        % {"new": person_name(actor), "old": person_name(previous)},
-    )
-    complaint.save()
-    # As with any reassignment, the new owner hears afresh of a check-in already overdue.
-    _check_ins(complaint).update(
-        owner=actor, assigned_at=handoff.accepted_at, overdue_notified_at=None, escalated_at=None
-    )
-    return complaint
+    """Take the complaint over: from now on the receiver owns it (not once it is closed)."""
+    return handoffs.accept_handoff(COMPLAINT_HANDOFFS, actor=actor, handoff=handoff)
 
 
-@transaction.atomic
 def decline_handoff(*, actor, handoff: ComplaintHandoff, reason: str) -> ComplaintHandoff:
     """Decline the complaint; it stays with the sender, who is told why."""
-    if not reason.strip():
-        raise ComplaintError(_("Say why you decline, so the sender can find someone else."))
-    handoff = _pending_handoff(handoff, actor=actor)
-    handoff.declined_at = timezone.now()
-    handoff.decline_reason = reason
-    handoff.save(update_fields=["declined_at", "decline_reason"])
-    _record(
-        handoff.complaint,
-        actor=actor,
-        kind=ComplaintUpdate.Kind.REASSIGNMENT,
-        text=_("%(name)s declined: %(reason)s") % {"name": person_name(actor), "reason": reason},
+    return handoffs.decline_handoff(
+        COMPLAINT_HANDOFFS, actor=actor, handoff=handoff, reason=reason
     )
-    notify(
-        user=handoff.from_user,
-        subject=_("%(name)s declined complaint %(reference)s")
-        % {"name": person_name(actor), "reference": handoff.complaint.reference},
-        body=reason,
-        path=handoff.complaint.get_absolute_url(),
-    )
-    return handoff

@@ -8,12 +8,16 @@ Each app declares a concrete model on ``HandoffBase`` with its subject's foreign
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.forms import DECLINE_REASON_MAX_LENGTH
-from crm.text import validate_single_line
+from crm.notices import notify
+from crm.people import require
+from crm.text import person_name, validate_single_line
 
 # Neither accepted nor declined: the condition of pending(), is_pending, the partial indexes and
 # the one-pending-per-subject constraints (those must stay Q objects in each model's Meta).
@@ -53,12 +57,12 @@ class HandoffBase(models.Model):
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("note for the receiver"))
-    created_at = models.DateTimeField(_("offered"), default=timezone.now)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    note = models.TextField(gettext_lazy("note for the receiver"))
+    created_at = models.DateTimeField(gettext_lazy("offered"), default=timezone.now)
+    accepted_at = models.DateTimeField(gettext_lazy("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(gettext_lazy("declined"), null=True, blank=True)
     decline_reason = models.CharField(
-        _("reason for declining"),
+        gettext_lazy("reason for declining"),
         max_length=DECLINE_REASON_MAX_LENGTH,
         blank=True,
         validators=[validate_single_line],
@@ -67,9 +71,35 @@ class HandoffBase(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # The concrete model's foreign key to what is handed over, e.g. "complaint".
+    subject_field = ""
+
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+
+    @property
+    def subject(self):
+        return getattr(self, self.subject_field)
+
+    # The apps name their answer URLs alike, under their app label: "<app>:handoff_accept".
+    @property
+    def accept_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:handoff_accept", args=[self.pk])
+
+    @property
+    def decline_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:handoff_decline", args=[self.pk])
+
+    @property
+    def subject_title(self) -> str:
+        """Name the subject in a list of offers (its list_related joins what it reads)."""
+        raise NotImplementedError
+
+    @property
+    def subject_detail(self) -> str:
+        """Say more about the subject in a list of offers, after its title."""
+        raise NotImplementedError
 
     @property
     def is_pending(self) -> bool:
@@ -78,3 +108,209 @@ class HandoffBase(models.Model):
     @property
     def is_declined(self) -> bool:
         return self.declined_at is not None
+
+    def is_addressed_to(self, user) -> bool:
+        """Tell whether the user may answer: only the receiver accepts or declines."""
+        return self.to_user_id == user.pk
+
+
+# --- The flow -----------------------------------------------------------------------------------
+
+NOT_ADDRESSED = gettext_lazy("This handoff is addressed to someone else.")
+
+
+class HandoffKind:
+    """What one kind of handoff hands over; each app declares one beside its services.
+
+    The flow below holds the rules every handoff keeps; a kind answers what differs: which row
+    to lock, whether the work is finished, who may offer and receive it, how ownership moves,
+    what the subject's timeline records and what the notices say.
+    """
+
+    model: type[HandoffBase]
+    # Raised for refusals the person can act on; the app's views show it as a message.
+    error: type[Exception]
+    # What the receiver reads after answering.
+    accepted_text: str
+    declined_text: str = gettext_lazy("Declined; it stays with the sender, who is told why.")
+
+    def lock(self, subject, *, expected_version: int | None = None):
+        """Return the subject's row locked for update."""
+        raise NotImplementedError
+
+    def finished(self, subject) -> str:
+        """Say why the subject can no longer change hands, or return "" while it can."""
+        raise NotImplementedError
+
+    def may_offer(self, actor, subject) -> bool:
+        """Tell whether the actor may offer the subject to someone (else: PermissionDenied)."""
+        raise NotImplementedError
+
+    # Why may_offer said no, for the 403 page.
+    offer_forbidden: str = gettext_lazy("Only the owner or a supervisor may hand it over.")
+
+    def check_offer(self, subject, *, to_user, fields: dict) -> dict:
+        """Refuse a receiver or an offer the kind does not allow (raise its error).
+
+        Return the model fields to store with the handoff besides the shared ones.
+        """
+        raise NotImplementedError
+
+    def offered(self, subject, handoff, *, actor) -> None:
+        """Finish the offer on the subject's side, once stored (nothing by default)."""
+
+    def take_over(self, subject, handoff, *, actor, now) -> None:
+        """Make the actor the subject's owner (the flow has marked the handoff accepted)."""
+        raise NotImplementedError
+
+    def offer_subject(self, subject) -> str:
+        """Return the receiver's notice subject line."""
+        raise NotImplementedError
+
+    def decline_subject(self, handoff, *, actor) -> str:
+        """Return the sender's notice subject line when the receiver declines."""
+        raise NotImplementedError
+
+    def record(self, subject, *, actor, text: str) -> None:
+        """Write a step of the handoff on the subject's timeline (none by default)."""
+
+
+def _locked_handoff(kind: HandoffKind, handoff, *, actor):
+    handoff = kind.model.objects.select_for_update().get(pk=handoff.pk)
+    require(handoff.is_addressed_to(actor), str(NOT_ADDRESSED))
+    return handoff
+
+
+def _refuse_if_finished(kind: HandoffKind, subject) -> None:
+    reason = kind.finished(subject)
+    if reason:
+        raise kind.error(reason)
+
+
+def _refuse_if_answered(kind: HandoffKind, handoff) -> None:
+    if not handoff.is_pending:
+        raise kind.error(_("This handoff was answered already."))
+
+
+@transaction.atomic
+def offer_handoff(
+    kind: HandoffKind,
+    *,
+    actor,
+    subject,
+    to_user,
+    note: str,
+    expected_version: int | None = None,
+    **fields,
+):
+    """Offer the subject to to_user with a note; its owner stays accountable until they accept.
+
+    ``fields`` are what the kind stores besides the shared fields (an onboarding's step).
+    """
+    subject = kind.lock(subject, expected_version=expected_version)
+    require(kind.may_offer(actor, subject), str(kind.offer_forbidden))
+    _refuse_if_finished(kind, subject)
+    stored = kind.check_offer(subject, to_user=to_user, fields=fields)
+    if not note.strip():
+        raise kind.error(
+            _("Tell the receiver what was promised to the customer and what they expect next.")
+        )
+    if to_user.pk == subject.owner_id:
+        raise kind.error(_("%(name)s owns it already.") % {"name": person_name(to_user)})
+    # The one-pending constraint would refuse it too; this says so in words.
+    if kind.model.objects.filter(**{kind.model.subject_field: subject}).pending().exists():
+        raise kind.error(_("A handoff is already waiting for an answer."))
+    handoff = kind.model.objects.create(
+        **{kind.model.subject_field: subject},
+        from_user=subject.owner,
+        to_user=to_user,
+        note=note,
+        **stored,
+    )
+    kind.offered(subject, handoff, actor=actor)
+    kind.record(
+        subject,
+        actor=actor,
+        text=_("Offered to %(name)s: %(note)s") % {"name": person_name(to_user), "note": note},
+    )
+    notify(
+        user=to_user,
+        subject=kind.offer_subject(subject),
+        body=note,
+        path=subject.get_absolute_url(),
+    )
+    return handoff
+
+
+@transaction.atomic
+def accept_handoff(kind: HandoffKind, *, actor, handoff):
+    """Take the subject over: from now on the receiver owns it; return the subject.
+
+    Refused once the subject is finished, even for an offer made before: its owner would
+    change while nothing is left to do.
+    """
+    # The subject's row first, then the handoff's: the order offer_handoff locks them in.
+    subject = kind.lock(getattr(handoff, kind.model.subject_field))
+    handoff = _locked_handoff(kind, handoff, actor=actor)
+    _refuse_if_finished(kind, subject)
+    _refuse_if_answered(kind, handoff)
+    now = timezone.now()
+    handoff.accepted_at = now
+    handoff.save(update_fields=["accepted_at"])
+    previous = subject.owner
+    kind.take_over(subject, handoff, actor=actor, now=now)
+    kind.record(
+        subject,
+        actor=actor,
+        text=_("%(new)s took over from %(old)s.")
+        % {"new": person_name(actor), "old": person_name(previous)},
+    )
+    return subject
+
+
+@transaction.atomic
+def decline_handoff(kind: HandoffKind, *, actor, handoff, reason: str):
+    """Decline the subject; it stays with the sender, who is told why. Return the handoff.
+
+    Allowed whatever the subject's state: saying no never changes who owns it.
+    """
+    if not reason.strip():
+        raise kind.error(_("Say why you decline, so the sender can find someone else."))
+    handoff = _locked_handoff(kind, handoff, actor=actor)
+    _refuse_if_answered(kind, handoff)
+    handoff.declined_at = timezone.now()
+    handoff.decline_reason = reason
+    handoff.save(update_fields=["declined_at", "decline_reason"])
+    subject = getattr(handoff, kind.model.subject_field)
+    kind.record(
+        subject,
+        actor=actor,
+        text=_("%(name)s declined: %(reason)s") % {"name": person_name(actor), "reason": reason},
+    )
+    notify(
+        user=handoff.from_user,
+        subject=kind.decline_subject(handoff, actor=actor),
+        body=reason,
+        path=subject.get_absolute_url(),
+    )
+    return handoff
+
+
+def withdraw_handoffs(kind: HandoffKind, subject, *, actor, reason: str, now=None) -> None:
+    """Withdraw the offer waiting for an answer, saying why; it leaves the receiver's My day.
+
+    Called, inside the caller's transaction, by whatever finishes the subject.
+    """
+    now = now or timezone.now()
+    pending = kind.model.objects.filter(**{kind.model.subject_field: subject}).pending()
+    # Saved one by one (there is at most one) so that the handoff's history records it.
+    for handoff in pending.select_related("to_user"):
+        handoff.declined_at = now
+        handoff.decline_reason = reason
+        handoff.save(update_fields=["declined_at", "decline_reason"])
+        kind.record(
+            subject,
+            actor=actor,
+            text=_("Offer to %(name)s withdrawn: %(reason)s")
+            % {"name": person_name(handoff.to_user), "reason": reason},
+        )

@@ -256,6 +256,7 @@ class Handoff(HandoffBase):
 
     history = HistoricalRecords(excluded_fields=LADDER_FIELDS)
     objects = OnboardingHandoffQuerySet.as_manager()
+    subject_field = "onboarding"
 
     class Meta(HandoffBase.Meta):
         verbose_name = _("handoff")
@@ -278,3 +279,11 @@ class Handoff(HandoffBase):
 
     def __str__(self):
         return f"{self.onboarding} → {self.to_user}"
+
+    @property
+    def subject_title(self) -> str:
+        return self.onboarding.customer.name
+
+    @property
+    def subject_detail(self) -> str:
+        return self.step.title

@@ -11,9 +11,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from crm import handoffs
 from crm.calendar import BusinessCalendar
+from crm.handoffs import HandoffKind
 from crm.notices import notify
 from crm.people import require
 from customers import services as customer_services
@@ -223,7 +226,13 @@ def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
     onboarding.completed_at = now
     onboarding.save(update_fields=["last_progress_at", "owner", "status", "completed_at"])
     # An optional handoff step may still be on offer: nothing is left to take over.
-    _withdraw_handoffs(onboarding, now=now, reason=_("The onboarding was completed."))
+    handoffs.withdraw_handoffs(
+        ONBOARDING_HANDOFFS,
+        onboarding,
+        actor=actor,
+        now=now,
+        reason=_("The onboarding was completed."),
+    )
     customer = onboarding.customer
     _set_customer_status(
         customer,
@@ -255,17 +264,14 @@ def cancel_onboarding(*, actor, onboarding: Onboarding, reason: str) -> Onboardi
     onboarding.cancelled_at = now
     onboarding.cancel_reason = reason
     onboarding.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-    _withdraw_handoffs(onboarding, now=now, reason=_("The onboarding was cancelled."))
+    handoffs.withdraw_handoffs(
+        ONBOARDING_HANDOFFS,
+        onboarding,
+        actor=actor,
+        now=now,
+        reason=_("The onboarding was cancelled."),
+    )
     return onboarding
-
-
-def _withdraw_handoffs(onboarding: Onboarding, *, now: datetime, reason: str) -> None:
-    """Withdraw the handoff waiting for an answer: it leaves the receiver's My day."""
-    # Saved one by one (there is at most one) so that the handoff's history records it.
-    for handoff in onboarding.handoffs.pending():
-        handoff.declined_at = now
-        handoff.decline_reason = reason
-        handoff.save(update_fields=["declined_at", "decline_reason"])
 
 
 # --- Handoffs ----------------------------------------------------------------------------------
@@ -282,100 +288,95 @@ def next_group(step: OnboardingStep):
     return following.group if following else None
 
 
-@transaction.atomic
+class OnboardingHandoffs(HandoffKind):
+    """What the handoff flow (crm/handoffs.py) needs to know about onboardings."""
+
+    model = Handoff
+    error = OnboardingError
+    accepted_text = gettext_lazy("Accepted: the onboarding is yours now.")
+
+    def lock(self, subject, *, expected_version=None):
+        return Onboarding.objects.select_for_update().select_related("customer").get(pk=subject.pk)
+
+    def finished(self, subject) -> str:
+        # A completed or cancelled onboarding has nobody to hand to.
+        if subject.is_active:
+            return ""
+        return _("This onboarding is %(status)s.") % {
+            "status": subject.get_status_display().lower()
+        }
+
+    def may_offer(self, actor, subject) -> bool:
+        return may_manage(actor, subject)
+
+    def check_offer(self, subject, *, to_user, fields) -> dict:
+        step = OnboardingStep.objects.select_related("group").get(
+            pk=fields["step"].pk, onboarding=subject
+        )
+        if not step.is_handoff_point or step.is_done:
+            raise OnboardingError(_("Hand the onboarding over at an open handoff step."))
+        group = next_group(step)
+        if group is None or not (to_user.is_active and in_group(to_user, group)):
+            raise OnboardingError(
+                _("%(name)s is not in %(group)s, the team that takes over.")
+                % {"name": person_name(to_user), "group": group or _("the next team")}
+            )
+        return {"step": step}
+
+    def take_over(self, subject, handoff, *, actor, now) -> None:
+        # The handoff step is done by handing over: the sender's, with the handoff's note.
+        step = OnboardingStep.objects.get(pk=handoff.step_id)
+        step.done_at = now
+        step.done_by = handoff.from_user
+        step.note = handoff.note
+        step.save(update_fields=["done_at", "done_by", "note"])
+        subject.owner = actor
+        # Steps of the receiving team that nobody was named for now fall to the new owner.
+        falling = list(
+            subject.steps.filter(
+                done_at__isnull=True, assignee=handoff.from_user, position__gt=step.position
+            )
+        )
+        for later_step in falling:
+            later_step.assignee = actor
+        bulk_update_with_history(falling, OnboardingStep, ["assignee"], default_user=actor)
+        _progress(subject, actor=actor, now=now)
+
+    def offer_subject(self, subject) -> str:
+        return _("Will you take over onboarding %(customer)s?") % {"customer": subject.customer}
+
+    def decline_subject(self, handoff, *, actor) -> str:
+        return _("%(name)s declined the onboarding of %(customer)s") % {
+            "name": person_name(actor),
+            "customer": handoff.onboarding.customer,
+        }
+
+
+ONBOARDING_HANDOFFS = OnboardingHandoffs()
+
+
 def offer_handoff(*, actor, step: OnboardingStep, to_user, note: str) -> Handoff:
-    """Offer the onboarding to a person of the next group; the owner stays accountable.
-
-    Only while the onboarding is active: a completed or cancelled one has nobody to hand to.
-    """
-    onboarding = _locked(step.onboarding)
-    require(may_manage(actor, onboarding), _("Only the owner or a supervisor may hand it over."))
-    step = OnboardingStep.objects.select_related("group").get(pk=step.pk, onboarding=onboarding)
-    if not step.is_handoff_point or step.is_done:
-        raise OnboardingError(_("Hand the onboarding over at an open handoff step."))
-    if not note.strip():
-        raise OnboardingError(
-            _("Write what was promised to the customer and what they expect next.")
-        )
-    group = next_group(step)
-    if group is None or not (to_user.is_active and in_group(to_user, group)):
-        raise OnboardingError(
-            _("%(name)s is not in %(group)s, the team that takes over.")
-            % {"name": person_name(to_user), "group": group or _("the next team")}
-        )
-    if to_user.pk == onboarding.owner_id:
-        raise OnboardingError(_("%(name)s owns it already.") % {"name": person_name(to_user)})
-    if onboarding.handoffs.pending().exists():
-        raise OnboardingError(_("A handoff is already waiting for an answer."))
-    handoff = Handoff.objects.create(
-        onboarding=onboarding, step=step, from_user=onboarding.owner, to_user=to_user, note=note
+    """Offer the onboarding to a person of the next group; the owner stays accountable."""
+    return handoffs.offer_handoff(
+        ONBOARDING_HANDOFFS,
+        actor=actor,
+        subject=step.onboarding,
+        to_user=to_user,
+        note=note,
+        step=step,
     )
-    notify(
-        user=to_user,
-        subject=_("Will you take over onboarding %(customer)s?")
-        % {"customer": onboarding.customer},
-        body=note,
-        path=onboarding.get_absolute_url(),
-    )
-    return handoff
 
 
-def _pending(handoff: Handoff, *, actor) -> Handoff:
-    handoff = Handoff.objects.select_for_update().select_related("step").get(pk=handoff.pk)
-    require(handoff.to_user_id == actor.pk, _("This handoff is addressed to someone else."))
-    if not handoff.is_pending:
-        raise OnboardingError(_("This handoff was answered already."))
-    return handoff
-
-
-@transaction.atomic
 def accept_handoff(*, actor, handoff: Handoff) -> Onboarding:
-    """Take the onboarding over: the receiver becomes its owner and the handoff step is done.
-
-    Refused once the onboarding is completed or cancelled, even for an offer made before: its
-    owner would change while nothing is left to do.
-    """
-    onboarding = _locked(handoff.onboarding)
-    handoff = _pending(handoff, actor=actor)
-    now = timezone.now()
-    handoff.accepted_at = now
-    handoff.save(update_fields=["accepted_at"])
-    step = handoff.step
-    step.done_at = now
-    step.done_by = handoff.from_user
-    step.note = handoff.note
-    step.save(update_fields=["done_at", "done_by", "note"])
-    onboarding.owner = actor
-    # Steps of the receiving team that nobody was named for now fall to the new owner.
-    falling = list(
-        onboarding.steps.filter(
-            done_at__isnull=True, assignee=handoff.from_user, position__gt=step.position
-        )
-    )
-    for later_step in falling:
-        later_step.assignee = actor
-    bulk_update_with_history(falling, OnboardingStep, ["assignee"], default_user=actor)
-    _progress(onboarding, actor=actor, now=now)
-    return onboarding
+    """Take the onboarding over: the receiver owns it and the handoff step is done."""
+    return handoffs.accept_handoff(ONBOARDING_HANDOFFS, actor=actor, handoff=handoff)
 
 
-@transaction.atomic
 def decline_handoff(*, actor, handoff: Handoff, reason: str) -> Handoff:
     """Decline the onboarding; it stays with the sender, who is told why."""
-    if not reason.strip():
-        raise OnboardingError(_("Say why you decline, so the sender can find someone else."))
-    handoff = _pending(handoff, actor=actor)
-    handoff.declined_at = timezone.now()
-    handoff.decline_reason = reason
-    handoff.save(update_fields=["declined_at", "decline_reason"])
-    notify(
-        user=handoff.from_user,
-        subject=_("%(name)s declined the onboarding of %(customer)s")
-        % {"name": person_name(actor), "customer": handoff.onboarding.customer},
-        body=reason,
-        path=handoff.onboarding.get_absolute_url(),
+    return handoffs.decline_handoff(
+        ONBOARDING_HANDOFFS, actor=actor, handoff=handoff, reason=reason
     )
-    return handoff
 
 
 # --- Stalls -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.calendar import BusinessCalendar
-from crm.forms import DeclineHandoffForm
+from crm.handoff_answers import answer_handoff
 from customers.models import Customer
 from onboarding import services
 from onboarding.filters import OnboardingFilter
@@ -20,7 +20,7 @@ from onboarding.forms import (
     ReasonForm,
     StartOnboardingForm,
 )
-from onboarding.models import Handoff, Onboarding, OnboardingStep
+from onboarding.models import Onboarding, OnboardingStep
 
 PAGE_SIZE = 50
 
@@ -192,25 +192,7 @@ def handoff_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def handoff_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
-    handoff = get_object_or_404(Handoff.objects.select_related("onboarding"), pk=pk)
-    if handoff.to_user_id != request.user.pk:
-        raise PermissionDenied(_("This handoff is addressed to someone else."))
-    try:
-        if answer == "accept":
-            services.accept_handoff(actor=request.user, handoff=handoff)
-            messages.success(request, _("Accepted: the onboarding is yours now."))
-        else:
-            form = DeclineHandoffForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, form.error_text())
-                return redirect(handoff.onboarding)
-            services.decline_handoff(
-                actor=request.user, handoff=handoff, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Declined; it stays with the sender, who is told why."))
-    except services.OnboardingError as error:
-        messages.error(request, str(error))
-    return redirect(handoff.onboarding)
+    return answer_handoff(request, services.ONBOARDING_HANDOFFS, pk=pk, answer=answer)
 
 
 @require_POST
