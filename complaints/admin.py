@@ -179,7 +179,15 @@ class RemedyInline(ReadOnlyInline):
 
 class ComplaintHandoffInline(ReadOnlyInline):
     model = ComplaintHandoff
-    fields = ["created_at", "from_user", "to_user", "note", "accepted_at", "declined_at"]
+    fields = [
+        "created_at",
+        "from_user",
+        "to_user",
+        "note",
+        "accepted_at",
+        "declined_at",
+        "decline_reason",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from complaints import forms
 from complaints.authority import authority_of
-from complaints.models import FREE_REMEDIES, Complaint, ComplaintHandoff, Remedy, RemedyKind
-from complaints.services import may_act_on
+from complaints.models import FREE_REMEDIES, Complaint, Remedy, RemedyKind
+from complaints.services import COMPLAINT_HANDOFFS, may_act_on
+from crm.handoffs import shown_on_page
 
 UPDATES_SHOWN = 200
 
@@ -69,12 +70,6 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
     remedies = list(
         complaint.remedies.select_related("proposed_by", "decided_by").order_by("-proposed_at")
     )
-    pending_handoff = (
-        ComplaintHandoff.objects.pending()
-        .filter(complaint=complaint)
-        .select_related("from_user", "to_user")
-        .first()
-    )
     return {
         "complaint": complaint,
         "now": timezone.now(),
@@ -103,8 +98,7 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
         ]
         if may_act_on(user, complaint)
         else [],
-        "pending_handoff": pending_handoff,
-        "handoff_is_mine": pending_handoff is not None and pending_handoff.to_user_id == user.pk,
+        "handoff": shown_on_page(COMPLAINT_HANDOFFS, complaint),
         "action_forms": action_forms,
         "authority_rows": [
             (label, authority.limit_for(kind), kind in authority.limits, kind in FREE_REMEDIES)

@@ -35,7 +35,7 @@ def complaint_sections(user, now) -> list[Section]:
             "complaint_handoffs",
             _("Complaints offered to you"),
             list(ComplaintHandoff.objects.offered_to(user)),
-            "complaints/_handoff_offer.html",
+            "crm/_handoff_offer.html",
             _("Nobody is handing you a complaint."),
         ),
     ]

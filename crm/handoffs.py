@@ -37,6 +37,14 @@ class HandoffQuerySet(models.QuerySet):
         """Keep the handoffs neither accepted nor declined yet."""
         return self.filter(PENDING)
 
+    def accepted(self):
+        """Keep the handoffs the receiver accepted."""
+        return self.filter(accepted_at__isnull=False)
+
+    def declined(self):
+        """Keep the handoffs declined by the receiver (or withdrawn when the work finished)."""
+        return self.filter(declined_at__isnull=False)
+
     def offered_to(self, user):
         """Keep the pending handoffs made to the user, oldest first, with what the list shows."""
         return (
@@ -44,6 +52,14 @@ class HandoffQuerySet(models.QuerySet):
             .filter(to_user=user)
             .select_related(*self.list_related)
             .order_by("created_at")
+        )
+
+    def newest(self):
+        """Return the newest handoff, with what its page shows, or None."""
+        return (
+            self.select_related(*self.list_related, "to_user")
+            .order_by("-created_at", "-pk")
+            .first()
         )
 
 
@@ -108,6 +124,10 @@ class HandoffBase(models.Model):
     @property
     def is_declined(self) -> bool:
         return self.declined_at is not None
+
+    @property
+    def decline_reason_max_length(self) -> int:
+        return DECLINE_REASON_MAX_LENGTH
 
     def is_addressed_to(self, user) -> bool:
         """Tell whether the user may answer: only the receiver accepts or declines."""
@@ -175,6 +195,20 @@ class HandoffKind:
         """Write a step of the handoff on the subject's timeline (none by default)."""
 
 
+def shown_on_page(kind: HandoffKind, subject):
+    """Return the handoff the subject's page shows, or None (crm/_handoff_status.html).
+
+    The offer waiting for an answer; else the last one declined, with its reason, while the
+    subject can still change hands: the sender reads why and finds someone else.
+    """
+    newest = kind.model.objects.filter(**{kind.model.subject_field: subject}).newest()
+    if newest is None or newest.accepted_at is not None:
+        return None
+    if newest.is_declined and kind.finished(subject):
+        return None
+    return newest
+
+
 def _locked_handoff(kind: HandoffKind, handoff, *, actor):
     handoff = kind.model.objects.select_for_update().get(pk=handoff.pk)
     require(handoff.is_addressed_to(actor), str(NOT_ADDRESSED))
@@ -210,13 +244,13 @@ def offer_handoff(
     subject = kind.lock(subject, expected_version=expected_version)
     require(kind.may_offer(actor, subject), str(kind.offer_forbidden))
     _refuse_if_finished(kind, subject)
-    stored = kind.check_offer(subject, to_user=to_user, fields=fields)
     if not note.strip():
         raise kind.error(
             _("Tell the receiver what was promised to the customer and what they expect next.")
         )
     if to_user.pk == subject.owner_id:
         raise kind.error(_("%(name)s owns it already.") % {"name": person_name(to_user)})
+    stored = kind.check_offer(subject, to_user=to_user, fields=fields)
     # The one-pending constraint would refuse it too; this says so in words.
     if kind.model.objects.filter(**{kind.model.subject_field: subject}).pending().exists():
         raise kind.error(_("A handoff is already waiting for an answer."))

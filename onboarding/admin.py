@@ -263,9 +263,9 @@ class AnswerFilter(admin.SimpleListFilter):
         if self.value() == "pending":
             return queryset.pending()
         if self.value() == "accepted":
-            return queryset.filter(accepted_at__isnull=False)
+            return queryset.accepted()
         if self.value() == "declined":
-            return queryset.filter(declined_at__isnull=False)
+            return queryset.declined()
         return queryset
 
 

@@ -22,7 +22,7 @@ def onboarding_sections(user, now) -> list[Section]:
             "onboarding_handoffs",
             _("Onboardings handed to you"),
             list(Handoff.objects.offered_to(user)),
-            "onboarding/_handoff_offer.html",
+            "crm/_handoff_offer.html",
             _("Nobody is handing you an onboarding."),
         ),
     ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.calendar import BusinessCalendar
 from crm.handoff_answers import answer_handoff
+from crm.handoffs import shown_on_page
 from customers.models import Customer
 from onboarding import services
 from onboarding.filters import OnboardingFilter
@@ -90,7 +91,8 @@ def _render_detail(request, onboarding: Onboarding, status=200, **bound) -> Http
     steps = list(
         onboarding.steps.select_related("assignee", "done_by", "group").order_by("position", "pk")
     )
-    pending = onboarding.handoffs.pending().select_related("from_user", "to_user", "step").first()
+    handoff = shown_on_page(services.ONBOARDING_HANDOFFS, onboarding)
+    pending = handoff if handoff is not None and handoff.is_pending else None
     may_manage = services.may_manage(request.user, onboarding)
     open_handoff_step = next(
         (step for step in steps if step.is_handoff_point and not step.is_done), None
@@ -116,8 +118,7 @@ def _render_detail(request, onboarding: Onboarding, status=200, **bound) -> Http
         {
             "onboarding": onboarding,
             "steps": [(step, forms.get(step.pk)) for step in steps],
-            "pending": pending,
-            "pending_is_mine": pending is not None and pending.to_user_id == request.user.pk,
+            "handoff": handoff,
             "may_manage": may_manage and onboarding.is_active,
             "handoff_step": open_handoff_step if may_manage and pending is None else None,
             "handoff_group": handoff_group,

@@ -170,20 +170,6 @@ def test_closing_withdraws_the_offer_waiting_and_it_can_no_longer_be_accepted(
     ).exists()
 
 
-def test_an_offer_still_pending_on_a_closed_complaint_cannot_be_accepted(staff, other_staff):
-    # given: an offer left pending on a complaint closed before offers were withdrawn
-    complaint = complaint_in(STATUS.CLOSED, staff)
-    handoff = _pending(complaint, staff, other_staff)
-
-    with pytest.raises(services.ComplaintError, match="nothing left to take over"):
-        services.accept_handoff(actor=other_staff, handoff=handoff)
-
-    handoff.refresh_from_db()
-    complaint.refresh_from_db()
-    assert handoff.is_pending
-    assert complaint.owner == staff
-
-
 def test_a_reopened_complaint_may_be_offered_again(staff, other_staff):
     handoff = resolved_and_offered(staff, other_staff)
     close_directly(handoff.complaint, staff)

@@ -52,7 +52,7 @@ def done_count(onboarding: Onboarding) -> int:
 
 
 def pending_handoffs():
-    return Handoff.objects.filter(accepted_at=None, declined_at=None)
+    return Handoff.objects.pending()
 
 
 # --- The demo people's teams ---------------------------------------------------------------------
@@ -149,11 +149,11 @@ def test_demo_has_a_handoff_from_sam_to_alex_waiting_at_the_handoff_step(seeded)
 
 
 def test_demo_has_one_handed_over_after_a_first_decline(seeded):
-    declined = Handoff.objects.exclude(declined_at=None).select_related("onboarding").get()
+    declined = Handoff.objects.declined().select_related("onboarding").get()
 
     onboarding = declined.onboarding
     assert declined.decline_reason
-    accepted = onboarding.handoffs.exclude(accepted_at=None).get()
+    accepted = onboarding.handoffs.accepted().get()
     assert declined.declined_at < accepted.created_at < accepted.accepted_at
     assert onboarding.status == Status.ACTIVE
     assert onboarding.owner == accepted.to_user

@@ -161,27 +161,3 @@ def test_onboarding_links_to_its_page(staff):
 
     assert onboarding.get_absolute_url() == f"/onboarding/{onboarding.pk}/"
     assert str(onboarding) == "New customer: Ada's Bakery"
-
-
-def test_pending_and_offered_to_keep_only_handoffs_waiting_for_an_answer(
-    staff, other_staff, sales
-):
-    onboarding = onboarding_for(CustomerFactory(), staff)
-    step = handoff_step(onboarding, sales)
-    declined = Handoff.objects.create(
-        onboarding=onboarding,
-        step=step,
-        from_user=staff,
-        to_user=other_staff,
-        note="Promised",
-        declined_at=NOON,
-        decline_reason="On leave",
-    )
-    waiting = Handoff.objects.create(
-        onboarding=onboarding, step=step, from_user=staff, to_user=other_staff, note="Promised"
-    )
-
-    assert list(Handoff.objects.pending()) == [waiting]
-    assert list(Handoff.objects.offered_to(other_staff)) == [waiting]
-    assert list(Handoff.objects.offered_to(staff)) == []
-    assert declined not in Handoff.objects.pending()
