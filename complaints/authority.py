@@ -92,17 +92,32 @@ def _higher(first: Decimal | None, second: Decimal | None) -> Decimal | None:
 
 def approvers_for(remedy) -> list:
     """Return the active people whose authority covers the remedy, its proposer excepted."""
-    candidates = (
+    return approvers_by_remedy([remedy])[remedy.pk]
+
+
+def approvers_by_remedy(remedies) -> dict:
+    """Return {remedy pk: the people who may approve it} for many remedies at once.
+
+    Queries grow with the people who hold any authority over these kinds, not with remedies.
+    """
+    kinds = {remedy.kind for remedy in remedies}
+    candidates = list(
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
             Q(is_superuser=True)
-            | Q(authoritylimit__remedy_kind=remedy.kind)
-            | Q(groups__authoritylimit__remedy_kind=remedy.kind)
+            | Q(authoritylimit__remedy_kind__in=kinds)
+            | Q(groups__authoritylimit__remedy_kind__in=kinds)
         )
-        .exclude(pk=remedy.proposed_by_id)
         .distinct()
+        .order_by("pk")
     )
-    return [
-        person for person in candidates if authority_of(person).covers(remedy.kind, remedy.amount)
-    ]
+    authorities = [(person, authority_of(person)) for person in candidates]
+    return {
+        remedy.pk: [
+            person
+            for person, authority in authorities
+            if person.pk != remedy.proposed_by_id and authority.covers(remedy.kind, remedy.amount)
+        ]
+        for remedy in remedies
+    }
