@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import NotSupportedError, connections, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -328,7 +329,7 @@ def _write_notices(runs: list[_Claimed]) -> int:
         person = people[person_id]
         subject = ", ".join(parts)
         # With one list the notice links to it; with several, to My day.
-        path = paths[0] if len(set(paths)) == 1 else "/"
+        path = paths[0] if len(set(paths)) == 1 else reverse("crm:my_day")
         messages.append((person, subject, "\n".join(body[1:]), path))
     return len(notify_many(messages))
 

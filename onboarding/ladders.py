@@ -60,7 +60,7 @@ HANDOFFS_UNANSWERED = Ladder(
     owner_field="to_user_id",
     describe=describe_handoff,
     # Offers waiting for an answer are listed on My day.
-    link=lambda: reverse("my_day"),
+    link=lambda: reverse("crm:my_day"),
     related=("onboarding__customer", "from_user"),
 )
 
