@@ -8,6 +8,7 @@ from complaints import services
 from complaints.ladders import (
     CUSTOMER_UPDATE,
     FIRST_RESPONSE,
+    HANDOFFS_UNANSWERED,
     REMEDIES_WAITING,
     RESOLUTION,
     SLA_LADDERS,
@@ -16,7 +17,12 @@ from complaints.models import Complaint, Remedy
 from crm import ladder
 from crm.models import Notice
 from tests.crm.ladder_clocks import ESCALATE_AT, MONDAY, PAST_DUE, REMIND_AT, _complaint, at
-from tests.factories import CustomerFactory, RemedyFactory, UserFactory
+from tests.factories import (
+    ComplaintHandoffFactory,
+    CustomerFactory,
+    RemedyFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +150,33 @@ def test_a_decided_remedy_or_one_on_a_resolved_complaint_is_not_due(staff, super
     report = ladder.sweep(now=REMIND_AT, ladders=[REMEDIES_WAITING])
 
     assert report.per_ladder[REMEDIES_WAITING.name] == (0, 0)
+
+
+def test_an_unanswered_complaint_handoff_reminds_its_receiver(staff, other_staff, settings):
+    settings.COMPLAINT_HANDOFF_REMIND_MINUTES = 60
+    complaint = _complaint(staff, customer=CustomerFactory(name="Acme"))
+    ComplaintHandoffFactory(complaint=complaint, to_user=other_staff, created_at=PAST_DUE)
+
+    report = ladder.sweep(now=REMIND_AT, ladders=[HANDOFFS_UNANSWERED])
+
+    assert report.per_ladder[HANDOFFS_UNANSWERED.name] == (1, 0)
+    notice = Notice.objects.get()
+    assert notice.recipient == other_staff
+    assert notice.subject == "1 complaint handoff unanswered"
+    assert f"- {complaint.reference}, Acme: offered by Sam " in notice.body
+
+
+def test_answered_complaint_handoffs_and_those_of_closed_complaints_are_not_due(
+    staff, other_staff
+):
+    ComplaintHandoffFactory(to_user=other_staff, created_at=PAST_DUE, accepted_at=PAST_DUE)
+    ComplaintHandoffFactory(to_user=other_staff, created_at=PAST_DUE, declined_at=PAST_DUE)
+    ComplaintHandoffFactory(
+        to_user=other_staff,
+        created_at=PAST_DUE,
+        complaint=_complaint(staff, status=Complaint.Status.CLOSED),
+    )
+
+    report = ladder.sweep(now=REMIND_AT, ladders=[HANDOFFS_UNANSWERED])
+
+    assert report.per_ladder[HANDOFFS_UNANSWERED.name] == (0, 0)
