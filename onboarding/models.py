@@ -142,8 +142,12 @@ class Onboarding(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Claimed by the deadline ladder so that a stall is told once (onboarding/ladders.py);
+    # progress clears both.
+    stall_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stall_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["stall_notified_at", "stall_escalated_at"])
     objects = OnboardingQuerySet.as_manager()
 
     class Meta:
