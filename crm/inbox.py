@@ -88,6 +88,14 @@ def unread_notice_sections(user, now: datetime) -> list[Section]:
     ]
 
 
+def unread_total(sections: list[Section]) -> int:
+    """Return the unread count My day's sections already hold (0 when they have no notices).
+
+    My day passes it to the navigation's badge, which then needs no query of its own.
+    """
+    return next((s.context["total"] for s in sections if s.key == "unread_notices"), 0)
+
+
 def unread_notice_count(request) -> dict:
     """Context processor: ``unread_notice_count``, the signed-in person's unread notices.
 

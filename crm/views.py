@@ -31,11 +31,14 @@ class SearchForm(forms.Form):
 
 def my_day(request: HttpRequest) -> HttpResponse:
     """The signed-in person's work for today, gathered from every app."""
+    sections = dashboard.sections_for(request.user)
     return render(
         request,
         "crm/my_day.html",
         {
-            "sections": dashboard.sections_for(request.user),
+            "sections": sections,
+            # Counted with the unread notices section: the badge is spared its own query.
+            "unread_notice_count": inbox.unread_total(sections),
             "failed_notices": dashboard.failed_notice_count(request.user),
             "now": timezone.now(),
         },
