@@ -39,7 +39,15 @@ class HolidayAdmin(SimpleHistoryAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(WrittenByCodeAdmin):
-    list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "read_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["recipient"]
     search_fields = ["subject", "recipient__username", "recipient__email"]

@@ -11,12 +11,15 @@ class CrmConfig(AppConfig):
     verbose_name = _("Business setup")
 
     def ready(self):
-        from crm import roles
+        from crm import inbox, roles
+        from crm.my_day import register_section
 
         # Later migrations bring new models and so new permissions; keeping the role groups in
         # step after every migrate means no app has to write its own permissions migration.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
         create_broker_folders()
+        # Above everyone's work: a notice tells of something that went wrong since.
+        register_section(inbox.unread_notice_sections, order=50)
 
 
 def create_broker_folders():

@@ -33,3 +33,10 @@ class PasswordResetRequestForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+
+class MarkAllReadForm(forms.Form):
+    """ "Mark all read" on the notices page: up to the newest notice that page showed."""
+
+    # A notice id; the bound keeps a forged number within what the database compares.
+    up_to = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)

@@ -14,7 +14,15 @@ def safe_next(request: HttpRequest) -> str | None:
     break that would split the Location header, and words that are not a path (``next=NaN``,
     which ``redirect()`` would try as a view name) are all refused.
     """
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_target(request, request.POST.get("next") or request.GET.get("next") or "")
+
+
+def safe_target(request: HttpRequest, target: str) -> str | None:
+    """Return the target when it is a page of this site (as ``safe_next`` judges), else None.
+
+    For links Tend stored itself (a notice's path): a row written wrongly must still never send
+    the person elsewhere.
+    """
     if not target.isprintable():
         return None
     if not url_has_allowed_host_and_scheme(

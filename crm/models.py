@@ -135,6 +135,18 @@ class NoticeQuerySet(models.QuerySet):
         """Notices that could not be emailed, created since the given time."""
         return self.filter(status=Notice.Status.FAILED, created_at__gte=since)
 
+    def addressed_to(self, user):
+        """Notices to this person, whatever became of their email."""
+        return self.filter(recipient=user)
+
+    def unread(self):
+        """Notices their recipient has not opened in the app (nor marked read)."""
+        return self.filter(read_at__isnull=True)
+
+    def newest_first(self):
+        """Order by creation, newest first; the id breaks ties within one sweep."""
+        return self.order_by("-created_at", "-pk")
+
 
 class Notice(models.Model):
     """One message to one person, kept in the database until it has been emailed.
@@ -172,7 +184,7 @@ class Notice(models.Model):
     # Who took it last: a sender reads back exactly the rows its own claim won.
     claim = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    # Shown in the app by a later change; here so that it needs no second migration.
+    # When the recipient opened it in the app (/notices/) or marked it read; email is apart.
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = NoticeQuerySet.as_manager()
@@ -199,10 +211,30 @@ class Notice(models.Model):
                 name="crm_notice_failed_idx",
                 condition=Q(status="failed"),
             ),
+            # Notice.objects.addressed_to(user).newest_first(): a person's page of notices.
+            models.Index(fields=["recipient", "-created_at"], name="crm_notice_inbox_idx"),
+            # ….addressed_to(user).unread().newest_first(): the unread count in the navigation
+            # on every page and My day's newest unread; most notices get read, so it stays small.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="crm_notice_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
         return self.subject
+
+    def mark_read(self, *, now=None) -> bool:
+        """Record that the recipient has read the notice; return False if it was read before.
+
+        Conditional, so the first reading's time stays whatever opens it again.
+        """
+        now = now or timezone.now()
+        updated = Notice.objects.filter(pk=self.pk, read_at__isnull=True).update(read_at=now)
+        if updated:
+            self.read_at = now
+        return bool(updated)
 
 
 class ImportJob(models.Model):

@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The unread notices badge in the navigation: one count, only where shown.
+                "crm.inbox.unread_notice_count",
             ],
         },
     },

@@ -9,6 +9,9 @@ crm_patterns = [
     path("", views.my_day, name="my_day"),
     path("search/", views.search, name="search"),
     path("reports/", views.reports, name="reports"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<int:pk>/open/", views.notice_open, name="notice_open"),
+    path("notices/read/", views.notices_mark_all_read, name="notices_mark_all_read"),
 ]
 
 urlpatterns = [

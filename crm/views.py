@@ -1,20 +1,24 @@
 from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crm import accounts, dashboard, lockout, notices
-from crm.forms import PasswordResetRequestForm
-from crm.models import WorkerHeartbeat
+from crm import accounts, dashboard, inbox, lockout, notices
+from crm.forms import MarkAllReadForm, PasswordResetRequestForm
+from crm.http import safe_target
+from crm.models import Notice, WorkerHeartbeat
 from crm.text import SearchField
 from customers.models import Customer
 
@@ -27,15 +31,63 @@ class SearchForm(forms.Form):
 
 def my_day(request: HttpRequest) -> HttpResponse:
     """The signed-in person's work for today, gathered from every app."""
+    sections = dashboard.sections_for(request.user)
     return render(
         request,
         "crm/my_day.html",
         {
-            "sections": dashboard.sections_for(request.user),
+            "sections": sections,
+            # Counted with the unread notices section: the badge is spared its own query.
+            "unread_notice_count": inbox.unread_total(sections),
             "failed_notices": dashboard.failed_notice_count(request.user),
             "now": timezone.now(),
         },
     )
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's notices, newest first, a page at a time."""
+    inbox_page = inbox.page_of_notices(user=request.user, number=request.GET.get("page"))
+    return render(
+        request,
+        "crm/notices.html",
+        {
+            "page": inbox_page.page,
+            # Known already: the navigation's badge is spared its own query.
+            "unread_notice_count": inbox_page.unread,
+            "mark_all_form": MarkAllReadForm(initial={"up_to": inbox_page.newest_id}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def notice_open(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """Mark one of the person's notices read and go to what it is about.
+
+    A plain link (GET), so it opens like any other, in a new tab too: marking one's own notice
+    read changes nothing anyone else sees, and doing it twice keeps the first time. A form may
+    POST to it as well. Someone else's notice is not found, whoever asks.
+    """
+    notice = get_object_or_404(Notice.objects.addressed_to(request.user), pk=pk)
+    notice.mark_read()
+    # The path was stored by Tend, but a row written wrongly must not lead off the site.
+    return HttpResponseRedirect(safe_target(request, notice.path) or reverse("crm:notices"))
+
+
+@require_POST
+def notices_mark_all_read(request: HttpRequest) -> HttpResponseRedirect:
+    """Mark the person's notices read, up to the newest the page showed them."""
+    form = MarkAllReadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and try again."))
+        return redirect("crm:notices")
+    count = inbox.mark_all_read(user=request.user, up_to=form.cleaned_data["up_to"])
+    messages.success(
+        request,
+        ngettext("%(count)d notice marked read.", "%(count)d notices marked read.", count)
+        % {"count": count},
+    )
+    return redirect("crm:notices")
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,8 @@ from django.contrib.auth.models import Group
 
 from complaints import services as complaint_services
 from complaints.models import Complaint, ComplaintHandoff, Remedy, RootCause
+from crm import notices
+from crm.models import Notice
 from customers import services as customer_services
 from customers.models import Contact, Customer, FollowUp, Interaction
 from onboarding import services as onboarding_services
@@ -59,6 +61,7 @@ class World:
     cancelled_step: OnboardingStep
     onboarding_handoff: Handoff
     cancelled_onboarding_handoff: Handoff
+    notice: Notice
 
     def actor(self, name: str):
         """Return the person playing the actor, or None for an anonymous visitor."""
@@ -174,7 +177,19 @@ def build_world() -> World:
         declined_at=None, decline_reason=""
     )
 
+    # An unread notice for each person (staff's leads to a complaint), so that "mark all read"
+    # has something to do for everyone.
+    notice = notices.notify(
+        user=staff,
+        subject="1 new breach",
+        body="Complaints past their first response:\n- The cake came squashed.",
+        path=complaint_new.get_absolute_url(),
+    )
+    for person in (other_staff, supervisor, owner):
+        notices.notify(user=person, subject="A handoff waits", body="Accept or decline it.")
+
     return World(
+        notice=notice,
         staff=staff,
         other_staff=other_staff,
         supervisor=supervisor,

@@ -17,6 +17,7 @@ from enum import Enum
 
 from django.utils import timezone
 
+from crm.models import Notice
 from tests.crm.routes import ACTORS, SIGNED_IN
 from tests.factories import TEST_PASSWORD
 from tests.world import PROMISE, World
@@ -268,6 +269,24 @@ TABLE: dict[str, tuple[Case, ...]] = {
     "crm:my_day": page(),
     "crm:search": page("a search without a match", query={"q": "no such customer"}),
     "crm:reports": page(),
+    "crm:notices": page(),
+    "crm:notice_open": (
+        Case(
+            "opening staff's notice",
+            # Marked read and sent on to its link; anyone else's notice is not theirs to see.
+            get=signed_in(NOT_FOUND, staff=REDIRECT),
+            post=signed_in(NOT_FOUND, staff=ALLOWED),
+            kwargs=of("notice"),
+        ),
+    ),
+    "crm:notices_mark_all_read": (
+        Case(
+            "marking every notice read",
+            get=POST_ONLY,
+            post=signed_in(ALLOWED),
+            data=lambda w: {"up_to": Notice.objects.latest("pk").pk},
+        ),
+    ),
     # --- customers ---
     "customers:list": page(),
     "customers:create": (

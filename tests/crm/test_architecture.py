@@ -32,6 +32,7 @@ CRM_CORE = {
     "crm/http.py",
     "crm/import_admin.py",
     "crm/imports.py",
+    "crm/inbox.py",
     "crm/lockout.py",
     "crm/middleware.py",
     "crm/models.py",

@@ -62,9 +62,9 @@ def test_my_day_runs_the_same_queries_however_busy_the_day(
 ):
     fill_a_busy_day(supervisor, UserFactory(), rows)
     client.force_login(supervisor)
-    # session, user, follow-ups (+1 per kind of source: 3), complaints, authority, remedies,
-    # complaint handoffs, onboarding steps, onboarding handoffs
-    with django_assert_max_num_queries(13):
+    # session, user, unread notices, follow-ups (+1 per kind of source: 3), complaints,
+    # authority, remedies, complaint handoffs, onboarding steps, onboarding handoffs
+    with django_assert_max_num_queries(14):
         response = client.get("/")
     sections = {section.key: section.items for section in response.context["sections"]}
     assert len(sections["complaints"]) == rows
