@@ -400,7 +400,7 @@ def test_finished_and_paused_complaints_have_no_deadline_ahead_and_come_last(sta
     )
     page = list(staff_client.get("/complaints/").context["page"])
     assert page[0] == active
-    assert {page[1].next_deadline, page[2].next_deadline} == {None}
+    assert {page[1].deadline_ahead, page[2].deadline_ahead} == {None}
 
 
 # --- Closed work ---------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ CRM_CORE = {
     "crm/models.py",
     "crm/my_day.py",
     "crm/notices.py",
+    "crm/paging.py",
     "crm/people.py",
     "crm/roles.py",
     "crm/spreadsheet.py",
