@@ -213,12 +213,9 @@ def keyset_page(
         )
         rows = list(backwards[: size + 1])
         has_previous, has_next = len(rows) > size, before is not None
+        # Near the start a page backwards may come out short; filling it up would show rows of
+        # the page just left a second time.
         rows = rows[:size][::-1]
-        if len(rows) < size and before is not None:
-            # Near the start a page backwards would come out short: show the first page.
-            rows = list(ordered[: size + 1])
-            has_previous, has_next = False, len(rows) > size
-            rows = rows[:size]
     else:
         rows = list(ordered[: size + 1])
         has_previous, has_next = False, len(rows) > size
