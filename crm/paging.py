@@ -35,10 +35,10 @@ CURSOR_PARAMETERS = ("after", "before", "last", "page")
 class RowComparison(Lookup):
     """``(a, b, …) > (x, y, …)``: one comparison of a row of columns with a row of values.
 
-    Both PostgreSQL and SQLite answer it with a seek into an index on (a, b, …), where the
-    equivalent ``a > x OR (a = x AND b > y)`` makes PostgreSQL scan from the first tied row. A
-    lookup rather than a plain expression: SQLite would get ``(…) > (…) = 1``, which no index
-    serves.
+    PostgreSQL answers it with one seek into an index on (a, b, …), where the equivalent
+    ``a > x OR (a = x AND b > y)`` makes it scan from the first tied row. A lookup rather than a
+    plain expression, which Django would compare with true (``(…) > (…) = 1`` on SQLite), and
+    no index serves that.
     """
 
     lookup_name = "row_comparison"
