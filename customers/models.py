@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
-from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Lookup
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +97,15 @@ class CustomerQuerySet(models.QuerySet):
         query = clean_search_text(query)
         if not query:
             return self
-        return self.filter(pk__in=_customers_matching(query))
+        matches = _customers_matching(query)
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.expressions import ArraySubquery
+
+            # id = ANY(ARRAY(…)): PostgreSQL then reads the matches by primary key, where for
+            # "IN (…)" it joins the matches against every customer (at 20,000 customers,
+            # "smith" took 21 ms so and 8 ms thus; the gap grows with the table).
+            return self.filter(_AnyOf(F("pk"), ArraySubquery(matches)))
+        return self.filter(pk__in=matches)
 
     def with_open_follow_ups(self):
         """Keep customers with at least one open follow-up."""
@@ -311,6 +320,17 @@ class Customer(models.Model):
 PHONE_PUNCTUATION = frozenset(" +-().,/")
 
 
+class _AnyOf(Lookup):
+    """``column = ANY(array)``, which Django has no lookup for outside an ArrayField."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def _customers_matching(query: str):
     """Return the ids of customers whose own or whose contacts' details match the query.
 
@@ -330,11 +350,16 @@ def _customers_matching(query: str):
         condition = Q(phone_normalised=phone)
     else:
         condition = Q(search_name__contains=search_key(query))
-    return (
+    matches = (
         customers.filter(condition)
+        .order_by()
         .values("pk")
-        .union(contacts.filter(condition).values("customer_id"))
+        .union(contacts.filter(condition).order_by().values("customer_id"))
     )
+    # Unordered, not even by Customer.Meta.ordering: the name is not among the columns of the
+    # UNION, and the order of a set of ids means nothing.
+    matches.query.clear_ordering(force=True, clear_default=True)
+    return matches
 
 
 def _phone_in(query: str) -> str | None:
