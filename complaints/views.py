@@ -1,7 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +11,7 @@ from complaints.detail import detail_context
 from complaints.filters import ComplaintFilter
 from complaints.forms import ComplaintLinkForm, LogComplaintForm
 from complaints.models import Complaint, ComplaintHandoff, Remedy
+from crm.paging import keyset_page
 from customers.models import Customer
 
 PAGE_SIZE = 50
@@ -20,25 +19,18 @@ PAGE_SIZE = 50
 
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    complaints = Complaint.objects.with_related().with_next_deadline()
+    complaints = Complaint.objects.with_related()
     filterset = ComplaintFilter(request.GET or None, queryset=complaints)
     ordered = filterset.qs
     # Ordered as asked only when the filter understood the order (an unknown one is ignored).
     if not (filterset.is_bound and filterset.form.cleaned_data.get("order")):
         # Nearest deadline first; finished complaints (no deadline ahead) last.
-        ordered = ordered.order_by(F("next_deadline").asc(nulls_last=True), "-received_at")
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+        ordered = ordered.nearest_deadline_first()
+    page = keyset_page(request, ordered, size=PAGE_SIZE)
     return render(
         request,
         "complaints/complaint_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "query_string": params.urlencode(),
-            "now": timezone.now(),
-        },
+        {"filter": filterset, "page": page, "now": timezone.now()},
     )
 
 

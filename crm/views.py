@@ -97,7 +97,10 @@ def search(request: HttpRequest) -> HttpResponse:
     # Archived customers are set aside: the customer list finds them when asked (see the link).
     customers = (
         list(
-            Customer.objects.current().search(query).select_related("account_owner")[:SEARCH_LIMIT]
+            Customer.objects.current()
+            .search(query)
+            .by_name()
+            .select_related("account_owner")[:SEARCH_LIMIT]
         )
         if query
         else []

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.http import redirect_back
+from crm.paging import keyset_page
 from customers import services
 from customers.filters import FollowUpFilter
 from customers.forms import CompleteFollowUpForm, ReassignFollowUpForm, RescheduleFollowUpForm
@@ -40,18 +40,11 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     # One's own list unless a supervisor picked someone (the filter has no owner field else).
     if not (filterset.is_bound and filterset.form.cleaned_data.get("owner")):
         follow_ups = follow_ups.owned_by(request.user)
-    page = Paginator(follow_ups.urgency_order(), PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = keyset_page(request, follow_ups.urgency_order(), size=PAGE_SIZE)
     return render(
         request,
         "customers/followup_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "query_string": params.urlencode(),
-            "now": timezone.now(),
-        },
+        {"filter": filterset, "page": page, "now": timezone.now()},
     )
 
 

@@ -2,14 +2,15 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
-from django.db import models
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Lookup
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.calendar import today_bounds
 from crm.text import clean_search_text, validate_single_line
 from customers.text import normalise_phone, search_key
 
@@ -83,21 +84,28 @@ class CustomerQuerySet(models.QuerySet):
             condition |= Exists(rows)
         return self.filter(condition)
 
+    def by_name(self):
+        """Order by name, and by id between equal names (customer_current_name_id_idx)."""
+        return self.order_by("name", "pk")
+
     def search(self, query: str):
-        """Match a name, email or phone number in any case, with or without accents."""
+        """Match a name, email or phone number in any case, with or without accents.
+
+        A customer matches through its own fields or through any of its contacts'.
+        """
         # Cleaned here too, so no caller can send a NUL or a page of text to the database.
         query = clean_search_text(query)
         if not query:
             return self
-        condition = Q(search_name__contains=search_key(query)) | Q(email__iexact=query)
-        phone = normalise_phone(query)
-        if phone:
-            contact_phone = Contact.objects.filter(customer=OuterRef("pk"), phone_normalised=phone)
-            condition |= Q(phone_normalised=phone) | Exists(contact_phone)
-        contact_match = Contact.objects.filter(customer=OuterRef("pk")).filter(
-            Q(email__iexact=query) | Q(search_name__contains=search_key(query))
-        )
-        return self.filter(condition | Exists(contact_match))
+        matches = _customers_matching(query)
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.expressions import ArraySubquery
+
+            # id = ANY(ARRAY(…)): PostgreSQL then reads the matches by primary key, where for
+            # "IN (…)" it joins them against every customer ("smith" at 20,000 customers: 14 ms
+            # against 25 ms, and the gap grows with the table).
+            return self.filter(_AnyOf(F("pk"), ArraySubquery(matches)))
+        return self.filter(pk__in=matches)
 
     def with_open_follow_ups(self):
         """Keep customers with at least one open follow-up."""
@@ -196,6 +204,11 @@ class Customer(models.Model):
     # Derived columns, filled by set_derived_fields(): lookups compare these, not what was typed.
     phone_normalised = models.CharField(max_length=20, blank=True, editable=False)
     search_name = models.CharField(max_length=200, blank=True, editable=False)
+    # Computed by the database, so that no way of writing a row (bulk inserts, updates) can
+    # leave it behind: search compares an email here, by equality, through an index.
+    email_key = models.GeneratedField(
+        expression=Lower("email"), output_field=models.CharField(max_length=254), db_persist=True
+    )
     # Bumped on every edit; a save carrying an older number was based on stale data.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Set aside, not deleted: an archived customer leaves the everyday lists and search and
@@ -214,7 +227,9 @@ class Customer(models.Model):
         _("why archived"), max_length=300, blank=True, editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["search_name", "phone_normalised", "version"])
+    history = HistoricalRecords(
+        excluded_fields=["search_name", "phone_normalised", "email_key", "version"]
+    )
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -225,11 +240,15 @@ class Customer(models.Model):
             ("archive_customer", _("Can archive and restore customers")),
         ]
         indexes = [
-            # Serves the everyday customer list: current customers by name, a page at a time.
+            # Serves the everyday customer list: current customers by name, a page at a time
+            # (CustomerQuerySet.list_order, and its keyset pages from any depth).
             models.Index(
-                fields=["name"], condition=Q(archived_at__isnull=True), name="customer_current_idx"
+                fields=["name", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="customer_current_name_id_idx",
             ),
             models.Index(fields=["phone_normalised"], name="customer_phone_idx"),
+            models.Index(fields=["email_key"], name="customer_email_key_idx"),
             models.Index(fields=["search_name"], name="customer_search_name_idx"),
             models.Index(fields=["status", "name"], name="customer_status_name_idx"),
             models.Index(fields=["account_owner", "status"], name="customer_owner_status_idx"),
@@ -297,6 +316,59 @@ class Customer(models.Model):
         return [item.strip() for item in self.interests.split(",") if item.strip()]
 
 
+# What may be in a phone number as people write it, besides digits: "+1 (202) 555-0142".
+PHONE_PUNCTUATION = frozenset(" +-().,/")
+
+
+class _AnyOf(Lookup):
+    """``column = ANY(array)``, which Django has no lookup for outside an ArrayField."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def _customers_matching(query: str):
+    """Return the ids of customers whose own or whose contacts' details match the query.
+
+    Each kind of query takes the one indexed path that can match it, and the customers' and the
+    contacts' matches are a UNION: an OR across the two tables (or an EXISTS per customer) can
+    use no index and read both tables whole (720 ms at 100,000 customers on PostgreSQL).
+    - an email: equality on the lower-cased address (email_key, indexed);
+    - a phone number: equality on its E.164 form (phone_normalised, indexed);
+    - anything else: part of the folded name (search_name; a trigram index on PostgreSQL,
+      migration 0002, serves LIKE '%…%').
+    """
+    customers, contacts = Customer._base_manager.all(), Contact._base_manager.all()
+    phone = _phone_in(query)
+    if "@" in query and not any(char.isspace() for char in query):
+        condition = Q(email_key=Lower(Value(query)))
+    elif phone:
+        condition = Q(phone_normalised=phone)
+    else:
+        condition = Q(search_name__contains=search_key(query))
+    matches = (
+        customers.filter(condition)
+        .order_by()
+        .values("pk")
+        .union(contacts.filter(condition).order_by().values("customer_id"))
+    )
+    # Unordered, not even by Customer.Meta.ordering: the name is not among the columns of the
+    # UNION, and the order of a set of ids means nothing.
+    matches.query.clear_ordering(force=True, clear_default=True)
+    return matches
+
+
+def _phone_in(query: str) -> str | None:
+    """Return the E.164 form of a query written as a phone number, else None."""
+    if all(char.isdigit() or char in PHONE_PUNCTUATION for char in query):
+        return normalise_phone(query)
+    return None
+
+
 def history_relations() -> list:
     """Return the relations whose rows are a customer's history and so protect it from deletion."""
     return [
@@ -327,14 +399,21 @@ class Contact(models.Model):
     )
     phone_normalised = models.CharField(max_length=20, blank=True, editable=False)
     search_name = models.CharField(max_length=200, blank=True, editable=False)
+    # As on Customer: computed by the database, compared by search.
+    email_key = models.GeneratedField(
+        expression=Lower("email"), output_field=models.CharField(max_length=254), db_persist=True
+    )
 
-    history = HistoricalRecords(excluded_fields=["phone_normalised", "search_name"])
+    history = HistoricalRecords(excluded_fields=["phone_normalised", "search_name", "email_key"])
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name"]
-        indexes = [models.Index(fields=["phone_normalised"], name="contact_phone_idx")]
+        indexes = [
+            models.Index(fields=["phone_normalised"], name="contact_phone_idx"),
+            models.Index(fields=["email_key"], name="contact_email_key_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],
@@ -441,18 +520,13 @@ class FollowUpQuerySet(models.QuerySet):
         # The source is fetched in one query per kind of source (complaint, interaction, …).
         return self.select_related("customer", "owner").prefetch_related("source")
 
-    def urgency_order(self, *, now=None):
-        """Order overdue first, then due today, then later; each by due time."""
-        now = now or timezone.now()
-        _start, tomorrow = today_bounds()
-        return self.annotate(
-            urgency=Case(
-                When(due_at__lt=now, then=Value(0)),
-                When(due_at__lt=tomorrow, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        ).order_by("urgency", "due_at")
+    def urgency_order(self):
+        """Order overdue first, then due today, then later; each by due time.
+
+        Those bands follow from the due time alone, so the order is the due time (and the id
+        between equal times), which the partial indexes on open commitments hold ready.
+        """
+        return self.order_by("due_at", "pk")
 
 
 class FollowUp(models.Model):
@@ -530,15 +604,19 @@ class FollowUp(models.Model):
             ("manage_any_followup", _("Can see, reassign and complete anyone's follow-ups")),
         ]
         indexes = [
-            # Serves My day and /followups/: one person's open commitments by due time.
+            # Serves My day and /followups/ (urgency_order, a page at a time from any depth):
+            # one person's open commitments by due time.
             models.Index(
-                fields=["owner", "due_at"],
+                fields=["owner", "due_at", "id"],
                 condition=Q(status="open"),
-                name="followup_open_owner_due_idx",
+                name="followup_open_owner_due_id_idx",
             ),
-            # Serves the deadline sweep: open commitments past due.
+            # Serves the deadline sweep (open commitments past due) and a supervisor's
+            # /followups/ of everyone's open commitments in urgency_order.
             models.Index(
-                fields=["due_at"], condition=Q(status="open"), name="followup_open_due_idx"
+                fields=["due_at", "id"],
+                condition=Q(status="open"),
+                name="followup_open_due_id_idx",
             ),
             models.Index(fields=["customer", "status"], name="followup_customer_status_idx"),
             models.Index(fields=["source_type", "source_id"], name="followup_source_idx"),

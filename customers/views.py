@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.paging import keyset_page
 from customers import services
 from customers.extensions import actions_for, health_for, timeline_for
 from customers.filters import CustomerFilter
@@ -29,18 +29,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     customers = Customer.objects.select_related("account_owner")
     # The filter leaves archived customers out unless asked for them.
     filterset = CustomerFilter(request.GET or None, queryset=customers)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "customers/customer_list.html",
-        {"filter": filterset, "page": page, "query_string": _without_page(request)},
-    )
-
-
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    listed = filterset.qs
+    # Ordered as asked only when the filter understood the order (an unknown one is ignored).
+    if not (filterset.is_bound and filterset.form.cleaned_data.get("order")):
+        listed = listed.by_name()
+    page = keyset_page(request, listed, size=PAGE_SIZE)
+    return render(request, "customers/customer_list.html", {"filter": filterset, "page": page})
 
 
 @permission_required("customers.add_customer", raise_exception=True)

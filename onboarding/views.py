@@ -30,12 +30,18 @@ PAGE_SIZE = 50
 def onboarding_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     stalled_since = services.stalled_since(now, BusinessCalendar.load())
-    onboardings = Onboarding.objects.select_related("customer", "owner").with_progress(now)
+    onboardings = Onboarding.objects.select_related("customer", "owner")
     data = request.GET.copy()
     data.setdefault("status", Onboarding.Status.ACTIVE)
     filterset = OnboardingFilter(data, queryset=onboardings, stalled_since=stalled_since)
-    page = Paginator(filterset.qs.order_by("target_at", "pk"), PAGE_SIZE).get_page(
+    ordering = ("target_at", "pk")
+    page = Paginator(filterset.qs.order_by(*ordering).values("pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    # Progress joins every step of an onboarding: counted for the page's rows only, in the
+    # same query that reads them (their ids are a subquery), not for every onboarding listed.
+    page.object_list = (
+        onboardings.filter(pk__in=page.object_list).with_progress(now).order_by(*ordering)
     )
     params = request.GET.copy()
     params.pop("page", None)

@@ -400,7 +400,7 @@ def test_finished_and_paused_complaints_have_no_deadline_ahead_and_come_last(sta
     )
     page = list(staff_client.get("/complaints/").context["page"])
     assert page[0] == active
-    assert {page[1].next_deadline, page[2].next_deadline} == {None}
+    assert {page[1].deadline_ahead, page[2].deadline_ahead} == {None}
 
 
 # --- Closed work ---------------------------------------------------------------------------------
@@ -485,3 +485,19 @@ def test_delivering_a_remedy_on_a_closed_complaint_is_refused_with_a_message(sta
     assert any("cannot be given its remedy" in message for message in messages_of(response))
     remedy.refresh_from_db()
     assert remedy.decision == "approved"
+
+
+def test_the_list_pages_through_every_complaint_once_even_among_those_without_deadline(
+    staff_client,
+):
+    # Closed complaints all share "no deadline ahead": the id orders them.
+    ComplaintFactory.create_batch(60, status="closed")
+    ComplaintFactory.create_batch(15)
+    expected = list(Complaint.objects.nearest_deadline_first())
+    seen, url = [], "/complaints/"
+    while url:
+        page = staff_client.get(url).context["page"]
+        seen.extend(page)
+        url = f"/complaints/{page.next_url}" if page.has_next else ""
+    assert seen == expected
+    assert [c.deadline_ahead is None for c in seen] == [False] * 15 + [True] * 60

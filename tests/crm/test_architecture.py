@@ -39,6 +39,7 @@ CRM_CORE = {
     "crm/my_day.py",
     "crm/ladder.py",
     "crm/notices.py",
+    "crm/paging.py",
     "crm/people.py",
     "crm/roles.py",
     "crm/spreadsheet.py",

@@ -1,4 +1,8 @@
+import gzip
+
 import pytest
+
+from tests.factories import CustomerFactory
 
 NAVIGATION = ["/", "/customers/", "/followups/", "/complaints/", "/onboarding/", "/reports/"]
 
@@ -43,3 +47,16 @@ def test_pages_carry_a_strict_content_security_policy(staff_client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_pages_are_gzipped_for_clients_that_accept_it(staff_client):
+    CustomerFactory.create_batch(5)
+
+    response = staff_client.get("/customers/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    plain = staff_client.get("/customers/")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert b"Customers" in gzip.decompress(response.content)
+    assert len(response.content) < len(plain.content) / 2
+    assert not plain.has_header("Content-Encoding")

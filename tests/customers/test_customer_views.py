@@ -304,3 +304,50 @@ def test_a_new_promise_is_saved_for_the_chosen_owner(staff_client, other_staff):
     )
     follow_up = FollowUp.objects.get()
     assert (follow_up.owner, follow_up.promised_to_customer) == (other_staff, True)
+
+
+def test_the_list_pages_through_every_customer_once_keeping_the_filters(staff_client):
+    # given: 120 active customers under three names (ties broken by id) and some prospects
+    owner = UserFactory()
+    Customer.objects.bulk_create(
+        Customer(name=name, status="active", account_owner=owner)
+        for name in ["Bo", "Al", "Cy"] * 40
+    )
+    CustomerFactory.create_batch(3, status="prospect")
+    expected = list(Customer.objects.filter(status="active").order_by("name", "pk"))
+    # when: following "Next" from the first page to the last
+    seen, url = [], "/customers/?status=active"
+    while url:
+        page = staff_client.get(url).context["page"]
+        seen.extend(page)
+        url = f"/customers/{page.next_url}" if page.has_next else ""
+    # then
+    assert seen == expected
+    back_to_first = staff_client.get(f"/customers/{page.first_url}").context["page"]
+    assert list(back_to_first) == expected[:50]
+
+
+def test_a_deep_page_runs_as_many_queries_as_the_first(
+    staff_client, django_assert_max_num_queries
+):
+    owner = UserFactory()
+    Customer.objects.bulk_create(
+        Customer(name=f"Customer {number:03d}", account_owner=owner) for number in range(160)
+    )
+    first = staff_client.get("/customers/").context["page"]
+    with django_assert_max_num_queries(8):
+        deep = staff_client.get(f"/customers/{first.last_url}").context["page"]
+    assert [c.name for c in deep][-1] == "Customer 159"
+
+
+def test_a_search_that_finds_more_than_a_thousand_says_so_without_counting_them_all(
+    staff_client,
+):
+    owner = UserFactory()
+    Customer.objects.bulk_create(
+        Customer(name=f"Smith {number}", search_name=f"smith {number}", account_owner=owner)
+        for number in range(1005)
+    )
+    response = staff_client.get("/customers/", {"q": "smith"})
+    assert response.context["page"].count_display == "1,000+"
+    assert b"1,000+ customers" in response.content

@@ -295,3 +295,62 @@ def test_a_follow_up_is_overdue_only_while_open_and_past_due():
     assert late.is_overdue(now=NOON)
     assert not done.is_overdue(now=NOON)
     assert not upcoming.is_overdue(now=NOON)
+
+
+def test_search_by_phone_matches_the_normalised_number_only():
+    wanted = CustomerFactory(name="Harbour Plumbing", phone="(202) 555-0101")
+    ContactFactory(customer=CustomerFactory(name="Other", phone=""), phone="+1 202 555 0102")
+
+    assert list(Customer.objects.search("+1 202-555-0101")) == [wanted]
+    assert list(Customer.objects.search("2025550101")) == [wanted]
+    assert not Customer.objects.search("202 555 0199").exists()
+
+
+def test_search_by_email_matches_the_whole_address_in_any_case_on_bulk_inserted_rows():
+    # Inserted in bulk, as seed_scale and imports do: no save() fills anything in.
+    owner = UserFactory()
+    Customer.objects.bulk_create(
+        [
+            Customer(name="Bulk One", email="Orders@Bulk.example", account_owner=owner),
+            Customer(name="Bulk Two", email="sales@bulk.example", account_owner=owner),
+        ]
+    )
+
+    assert [c.name for c in Customer.objects.search("ORDERS@bulk.EXAMPLE")] == ["Bulk One"]
+    assert not Customer.objects.search("orders@bulk").exists()
+
+
+def test_search_unites_the_customers_and_the_contacts_matches_without_exists():
+    # An OR across the two tables, or an EXISTS per customer, defeats the indexes (#10).
+    for query in ["harbour", "zoe@harbour.example", "+1 202 555 0177"]:
+        sql = str(Customer.objects.search(query).query).upper()
+        assert " UNION " in sql
+        assert "EXISTS" not in sql
+        assert "UPPER(" not in sql
+
+
+def test_by_name_breaks_ties_between_equal_names_by_id():
+    first, second = CustomerFactory(name="Same"), CustomerFactory(name="Same")
+    CustomerFactory(name="Earlier")
+
+    assert [c.pk for c in Customer.objects.by_name()][1:] == [first.pk, second.pk]
+
+
+# FollowUpQuerySet.urgency_order
+
+
+def test_urgency_order_is_overdue_then_today_then_later_each_by_due_time(time_machine):
+    time_machine.move_to(NOON)
+    later = FollowUpFactory(due_at=NOON + timedelta(days=2))
+    today = FollowUpFactory(due_at=NOON + timedelta(hours=3))
+    overdue_recent = FollowUpFactory(due_at=NOON - timedelta(hours=1))
+    overdue_old = FollowUpFactory(due_at=NOON - timedelta(days=3))
+    tie = FollowUpFactory(due_at=NOON + timedelta(hours=3))
+
+    assert list(FollowUp.objects.urgency_order()) == [
+        overdue_old,
+        overdue_recent,
+        today,
+        tie,
+        later,
+    ]

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.models import Customer
@@ -282,3 +284,23 @@ def test_accepting_an_offer_withdrawn_by_cancelling_is_refused_with_a_message(
     assert "This onboarding is cancelled." in messages
     onboarding.refresh_from_db()
     assert onboarding.owner == seller
+
+
+def test_the_list_counts_progress_for_the_rows_of_its_page_only(staff_client, seller, template):
+    # given: more onboardings than one page holds
+    for _ in range(60):
+        start(seller, CustomerFactory(status="prospect"), template)
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get("/onboarding/", {"page": "2"})
+    # then: the step counts join the steps of the page's ids, taken by a limited subquery
+    counting = [
+        query["sql"] for query in queries.captured_queries if "steps_total" in query["sql"]
+    ]
+    assert len(counting) == 1
+    assert " IN (SELECT" in counting[0] and "OFFSET 50" in counting[0]
+    rows = list(response.context["page"])
+    assert len(rows) == 10
+    assert {row.steps_total for row in rows} == {template.steps.count()}
+    expected = list(Onboarding.objects.order_by("target_at", "pk")[50:])
+    assert rows == expected
