@@ -6,6 +6,8 @@ complaint's timeline. Refusals raise ComplaintError, IllegalTransition or Permis
 """
 
 import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.authority import approvers_for, authority_of
+from complaints.authority import Authority, approvers_for, authority_of
 from complaints.models import (
     FREE_REMEDIES,
     MAX_REMEDY_AMOUNT,
@@ -113,6 +115,10 @@ def sla_minutes(severity: str) -> tuple[int, int, int]:
     target = SLATarget.objects.filter(severity=severity).first()
     if target is None:
         return FALLBACK_TARGET_MINUTES
+    return _minutes_of(target)
+
+
+def _minutes_of(target: SLATarget) -> tuple[int, int, int]:
     return (
         target.first_response_minutes,
         target.update_interval_minutes,
@@ -120,17 +126,82 @@ def sla_minutes(severity: str) -> tuple[int, int, int]:
     )
 
 
-def expected_by(customer: Customer, received_at: datetime) -> datetime | None:
-    """Return when the customer expects closure: their median time to closure so far.
+@dataclass(frozen=True)
+class IntakeRules:
+    """What logging a complaint reads besides the complaint: SLA targets and business hours.
 
-    A customer without closed complaints is expected to expect what the business usually
-    takes: the median over every closed complaint. None when nothing was ever closed.
+    Read once and handed to build_complaint, so that code building thousands of complaints
+    (scale data) reads them once, not per complaint.
     """
-    own = _closure_durations(Complaint.objects.filter(customer=customer))
-    durations = own or _closure_durations(Complaint.objects.all())
-    if not durations:
-        return None
-    return received_at + statistics.median(durations)
+
+    calendar: BusinessCalendar
+    targets: Mapping[str, tuple[int, int, int]]
+
+    @classmethod
+    def load(cls, *, severity: str | None = None) -> "IntakeRules":
+        """Read the rules; with a severity, only that severity's targets (one small query)."""
+        targets = SLATarget.objects.all()
+        if severity is not None:
+            targets = targets.filter(severity=severity)
+        return cls(
+            calendar=BusinessCalendar.load(),
+            targets={target.severity: _minutes_of(target) for target in targets},
+        )
+
+    def minutes(self, severity: str) -> tuple[int, int, int]:
+        """Return (first response, update interval, resolution) for a severity."""
+        return self.targets.get(severity, FALLBACK_TARGET_MINUTES)
+
+
+@dataclass(frozen=True)
+class EarlierComplaints:
+    """What a new complaint's repeat flag and expected time are derived from.
+
+    ``received`` are when the customer's earlier complaints came in (those of the repeat
+    window are enough); ``closure_times`` how long theirs took to close, most recent first;
+    ``business_closure_times`` the same over every customer, the fallback.
+    """
+
+    received: Sequence[datetime] = ()
+    closure_times: Sequence[timedelta] = ()
+    business_closure_times: Sequence[timedelta] = ()
+
+    @classmethod
+    def of(cls, customer: Customer, received_at: datetime) -> "EarlierComplaints":
+        """Read the customer's earlier complaints (and the business's closures if needed)."""
+        own = Complaint.objects.filter(customer=customer)
+        closure_times = _closure_durations(own)
+        return cls(
+            received=list(
+                own.filter(received_at__gte=received_at - REPEAT_WINDOW).values_list(
+                    "received_at", flat=True
+                )[:1]
+            ),
+            closure_times=closure_times,
+            business_closure_times=(
+                () if closure_times else _closure_durations(Complaint.objects.all())
+            ),
+        )
+
+    def is_repeat(self, received_at: datetime) -> bool:
+        """Tell whether the customer complained within REPEAT_WINDOW before received_at."""
+        return any(received >= received_at - REPEAT_WINDOW for received in self.received)
+
+    def expected_by(self, received_at: datetime) -> datetime | None:
+        """Return when the customer expects closure: their median time to closure so far.
+
+        A customer without closed complaints is expected to expect what the business usually
+        takes: the median over its recent closures. None when nothing was ever closed.
+        """
+        durations = self.closure_times or self.business_closure_times
+        if not durations:
+            return None
+        return received_at + statistics.median(durations[:RECENT_CLOSURES])
+
+
+def expected_by(customer: Customer, received_at: datetime) -> datetime | None:
+    """Return when the customer expects closure (see EarlierComplaints.expected_by)."""
+    return EarlierComplaints.of(customer, received_at).expected_by(received_at)
 
 
 # The business's median is taken over its most recent closures: recent enough to be current,
@@ -145,6 +216,61 @@ def _closure_durations(complaints) -> list[timedelta]:
         .values_list("received_at", "closed_at")[:RECENT_CLOSURES]
     )
     return [closed - received for received, closed in pairs]
+
+
+def reference_for(pk: int) -> str:
+    """Return the human reference of the complaint with this key: C-000123."""
+    return f"C-{pk:06d}"
+
+
+def build_complaint(
+    *,
+    rules: IntakeRules,
+    earlier: EarlierComplaints,
+    customer: Customer,
+    logged_by,
+    received_at: datetime,
+    customer_words: str,
+    channel: str,
+    severity: str = "normal",
+    category: Category | None = None,
+    what_we_heard: str = "",
+    heard_confirmed: bool = False,
+    asked_remedy_kind: str = "",
+    asked_amount: Decimal | None = None,
+    asked_words: str = "",
+    needs_by: datetime | None = None,
+    contact: Contact | None = None,
+) -> Complaint:
+    """Return the unsaved complaint log_complaint saves, owned by who logged it, SLA clocks set.
+
+    Demo and scale data build theirs here too (then give each its reference_for(pk) once
+    saved), so a field logging derives is derived the same way for them.
+    """
+    response, update, resolution = rules.minutes(severity)
+    add = rules.calendar.add_business_minutes
+    return Complaint(
+        customer=customer,
+        contact=contact,
+        channel=channel,
+        received_at=received_at,
+        logged_by=logged_by,
+        owner=logged_by,
+        category=category,
+        severity=severity,
+        customer_words=customer_words,
+        what_we_heard=what_we_heard,
+        heard_confirmed=heard_confirmed,
+        asked_remedy_kind=asked_remedy_kind,
+        asked_amount=asked_amount,
+        asked_words=asked_words,
+        needs_by=needs_by,
+        expected_by=earlier.expected_by(received_at),
+        first_response_due=add(received_at, response),
+        next_update_due=add(received_at, update),
+        resolution_due=add(received_at, resolution),
+        is_repeat=earlier.is_repeat(received_at),
+    )
 
 
 @transaction.atomic
@@ -175,33 +301,26 @@ def log_complaint(
     if customer is None:
         customer = customer_services.create_customer(actor=actor, customer=new_customer)
     received_at = received_at or timezone.now()
-    calendar = BusinessCalendar.load()
-    response, update, resolution = sla_minutes(severity)
-    complaint = Complaint.objects.create(
+    complaint = build_complaint(
+        rules=IntakeRules.load(severity=severity),
+        earlier=EarlierComplaints.of(customer, received_at),
         customer=customer,
-        contact=contact,
-        channel=channel,
-        received_at=received_at,
         logged_by=actor,
-        owner=actor,
-        category=category,
-        severity=severity,
+        received_at=received_at,
         customer_words=customer_words,
+        channel=channel,
+        severity=severity,
+        category=category,
         what_we_heard=what_we_heard,
         heard_confirmed=heard_confirmed,
         asked_remedy_kind=asked_remedy_kind,
         asked_amount=asked_amount,
         asked_words=asked_words,
         needs_by=needs_by,
-        expected_by=expected_by(customer, received_at),
-        first_response_due=calendar.add_business_minutes(received_at, response),
-        next_update_due=calendar.add_business_minutes(received_at, update),
-        resolution_due=calendar.add_business_minutes(received_at, resolution),
-        is_repeat=Complaint.objects.filter(
-            customer=customer, received_at__gte=received_at - REPEAT_WINDOW
-        ).exists(),
+        contact=contact,
     )
-    complaint.reference = f"C-{complaint.pk:06d}"
+    complaint.save()
+    complaint.reference = reference_for(complaint.pk)
     complaint.save(update_fields=["reference"])
     _record(complaint, actor=actor, kind=ComplaintUpdate.Kind.NOTE, text=_("Complaint logged."))
     # After commit, and robustly: a broker that is down must not lose the complaint; the
@@ -413,6 +532,33 @@ def check_amount(amount) -> None:
     raise ComplaintError(_("Give the amount in whole cents (two decimal places at most)."))
 
 
+def build_remedy(
+    *,
+    complaint: Complaint,
+    kind: str,
+    amount: Decimal | None,
+    proposer,
+    authority: Authority,
+    at: datetime,
+    description: str = "",
+) -> Remedy:
+    """Return the unsaved remedy propose_remedy saves: approved at once within the proposer's
+    authority, else proposed for someone above it to decide."""
+    within = authority.covers(kind, amount)
+    return Remedy(
+        complaint=complaint,
+        kind=kind,
+        amount=amount,
+        description=description,
+        proposed_by=proposer,
+        proposed_at=at,
+        decision=Remedy.Decision.APPROVED if within else Remedy.Decision.PROPOSED,
+        auto_approved=within,
+        decided_by=proposer if within else None,
+        decided_at=at if within else None,
+    )
+
+
 @transaction.atomic
 def propose_remedy(
     *,
@@ -426,20 +572,18 @@ def propose_remedy(
     """Offer a remedy: approved at once within the actor's authority, else sent for approval."""
     complaint = _locked(complaint, actor=actor, expected_version=expected_version)
     check_remedy(kind, amount)
-    within = authority_of(actor).covers(kind, amount)
     now = timezone.now()
-    remedy = Remedy.objects.create(
+    remedy = build_remedy(
         complaint=complaint,
         kind=kind,
         amount=amount,
         description=description,
-        proposed_by=actor,
-        proposed_at=now,
-        decision=Remedy.Decision.APPROVED if within else Remedy.Decision.PROPOSED,
-        auto_approved=within,
-        decided_by=actor if within else None,
-        decided_at=now if within else None,
+        proposer=actor,
+        authority=authority_of(actor),
+        at=now,
     )
+    remedy.save()
+    within = remedy.auto_approved
     if complaint.status == Status.NEW:
         complaint.acknowledged_at = now
     if within:
@@ -546,17 +690,25 @@ def resolve(
     now = timezone.now()
     complaint.resolved_at = now
     complaint.save()
-    customer_services.create_follow_up(
-        actor=actor,
+    customer_services.add_follow_up(
+        actor=actor, follow_up=build_check_in(complaint=complaint, actor=actor, resolved_at=now)
+    )
+    return complaint
+
+
+def build_check_in(*, complaint: Complaint, actor, resolved_at: datetime) -> FollowUp:
+    """Return the unsaved after-resolution check-in resolving schedules, owned by the owner."""
+    return customer_services.build_follow_up(
         customer=complaint.customer,
         owner=complaint.owner,
         kind=FollowUp.Kind.AFTER_RESOLUTION,
         subject=_("Check-in on %(reference)s: did the fix hold?")
         % {"reference": complaint.reference},
-        due_at=now + timedelta(days=settings.COMPLAINT_CHECK_IN_DAYS),
+        due_at=resolved_at + timedelta(days=settings.COMPLAINT_CHECK_IN_DAYS),
+        created_by=actor,
         source=complaint,
+        now=resolved_at,
     )
-    return complaint
 
 
 def _check_closure(root_cause: RootCause | None, corrective_note: str) -> None:
@@ -693,6 +845,13 @@ def _withdraw_handoffs(complaint: Complaint, *, actor, reason: str) -> None:
     pending.update(declined_at=timezone.now(), decline_reason=reason)
 
 
+def build_handoff(*, complaint: Complaint, to_user, note: str, at: datetime) -> ComplaintHandoff:
+    """Return the unsaved offer offer_handoff saves: from the owner now, to to_user."""
+    return ComplaintHandoff(
+        complaint=complaint, from_user=complaint.owner, to_user=to_user, note=note, created_at=at
+    )
+
+
 @transaction.atomic
 def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_version=None):
     """Offer the complaint to someone else; the actor stays owner until they accept.
@@ -715,9 +874,8 @@ def offer_handoff(*, actor, complaint: Complaint, to_user, note: str, expected_v
         raise ComplaintError(_("Tell the receiver what was promised and what comes next."))
     if complaint.handoffs.pending().exists():
         raise ComplaintError(_("A handoff of this complaint is waiting for an answer already."))
-    handoff = ComplaintHandoff.objects.create(
-        complaint=complaint, from_user=complaint.owner, to_user=to_user, note=note
-    )
+    handoff = build_handoff(complaint=complaint, to_user=to_user, note=note, at=timezone.now())
+    handoff.save()
     _record(
         complaint,
         actor=actor,

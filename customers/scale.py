@@ -25,6 +25,7 @@ from customers.models import (
     FollowUpReschedule,
     Interaction,
 )
+from customers.services import build_follow_up, build_interaction, mark_done
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -293,10 +294,10 @@ def _interactions(
     for _number in range(rng.randint(5, 15)):
         summary, heard = rng.choice(SUMMARIES)
         interactions.append(
-            Interaction(
-                customer_id=customer.pk,
-                contact_id=rng.choice(contacts).pk if rng.random() < 0.7 else None,
-                staff_id=customer.account_owner_id,
+            build_interaction(
+                customer=customer,
+                contact=rng.choice(contacts) if rng.random() < 0.7 else None,
+                staff=customer.account_owner,
                 channel=rng.choice(CHANNELS),
                 direction=rng.choice(
                     [Interaction.Direction.INBOUND, Interaction.Direction.OUTBOUND]
@@ -315,42 +316,38 @@ def _follow_ups(
 ) -> list[FollowUp]:
     follow_ups = []
     for _number in range(rng.randint(3, 7)):
-        owner_id = customer.account_owner_id if rng.random() < 0.8 else rng.choice(staff).pk
+        owner = customer.account_owner if rng.random() < 0.8 else rng.choice(staff)
         roll = rng.random()
         if roll < 0.6:  # kept
+            kind = rng.choice(DONE_KINDS)
             due_at = now - timedelta(seconds=rng.randrange(1, 365 * DAY_SECONDS))
-            follow_up = FollowUp(
-                kind=rng.choice(DONE_KINDS),
-                due_at=due_at,
-                status=FollowUp.Status.DONE,
-                completed_at=due_at + timedelta(minutes=rng.randint(-240, 120)),
-                completed_by_id=owner_id,
+        elif roll < 0.75:  # cancelled, or overdue
+            kind = rng.choice(OPEN_KINDS)
+            ago = (1, 365 * DAY_SECONDS) if roll < 0.65 else (60, 14 * DAY_SECONDS)
+            due_at = now - timedelta(seconds=rng.randrange(*ago))
+        else:  # open: due in the next hours or weeks
+            kind = rng.choice(OPEN_KINDS)
+            due_at = now + timedelta(seconds=rng.randrange(60, 30 * DAY_SECONDS))
+        subject = rng.choice(SUMMARIES)[0]
+        promised = rng.random() < 0.3
+        follow_up = build_follow_up(
+            customer=customer,
+            owner=owner,
+            kind=kind,
+            subject=subject,
+            due_at=due_at,
+            promised_to_customer=promised,
+            created_by=owner,
+            now=min(now, due_at) - timedelta(days=rng.randint(0, 5)),
+        )
+        if roll < 0.6:
+            mark_done(
+                follow_up,
+                by=owner,
+                at=due_at + timedelta(minutes=rng.randint(-240, 120)),
                 outcome="Done as promised.",
             )
-        elif roll < 0.65:  # cancelled
-            follow_up = FollowUp(
-                kind=rng.choice(OPEN_KINDS),
-                due_at=now - timedelta(seconds=rng.randrange(1, 365 * DAY_SECONDS)),
-                status=FollowUp.Status.CANCELLED,
-                outcome="No longer needed.",
-            )
-        elif roll < 0.75:  # overdue
-            follow_up = FollowUp(
-                kind=rng.choice(OPEN_KINDS),
-                due_at=now - timedelta(seconds=rng.randrange(60, 14 * DAY_SECONDS)),
-            )
-        else:  # open: due in the next hours or weeks
-            follow_up = FollowUp(
-                kind=rng.choice(OPEN_KINDS),
-                due_at=now + timedelta(seconds=rng.randrange(60, 30 * DAY_SECONDS)),
-            )
-        follow_up.customer_id = customer.pk
-        follow_up.owner_id = owner_id
-        follow_up.subject = rng.choice(SUMMARIES)[0]
-        follow_up.promised_to_customer = rng.random() < 0.3
-        follow_up.created_by_id = owner_id
-        follow_up.created_at = follow_up.assigned_at = min(now, follow_up.due_at) - timedelta(
-            days=rng.randint(0, 5)
-        )
+        elif roll < 0.65:
+            follow_up.status, follow_up.outcome = FollowUp.Status.CANCELLED, "No longer needed."
         follow_ups.append(follow_up)
     return follow_ups
