@@ -7,14 +7,13 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import my_day, services, sweeps, timeline
+        from complaints import ladders, my_day, timeline
+        from crm import ladder
         from crm.my_day import register_section
         from customers import extensions
-        from customers.sweeps import register_deadline_sweep
 
-        register_deadline_sweep(sweeps.sweep_complaint_deadlines)
-        # Intakes whose task never reached a worker (the broker was down) run here instead.
-        register_deadline_sweep(services.process_pending_intakes)
+        for clock in ladders.LADDERS:
+            ladder.register(clock)
         extensions.register_timeline(timeline.complaint_entries)
         extensions.register_health(timeline.complaint_health)
         extensions.register_open_work(timeline.has_open_complaints)

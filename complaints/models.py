@@ -370,7 +370,7 @@ class Complaint(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    # Claimed by the SLA sweep so that each notice goes out once (complaints/sweeps.py). The
+    # Claimed by the deadline ladder so that each notice goes out once (complaints/ladders.py). The
     # update marks are cleared whenever the customer is updated: each interval is its own.
     first_response_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     first_response_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -610,8 +610,12 @@ class Remedy(models.Model):
         _("decision note"), max_length=500, blank=True, validators=[validate_single_line]
     )
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # Claimed by the deadline ladder so that a remedy left waiting for approval is told once
+    # (complaints/ladders.py); a decision ends its clock.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reminded_at", "escalated_at"])
     objects = RemedyQuerySet.as_manager()
 
     class Meta:

@@ -372,16 +372,13 @@ def process_intake(*, complaint_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def process_pending_intakes(*, now: datetime | None = None):
-    """Run the intake of complaints whose task never ran (the broker was down)."""
-    from customers.sweeps import SweepResult
-
+def process_pending_intakes(*, now: datetime | None = None) -> int:
+    """Run the intake of complaints whose task never ran (the broker was down); return how many."""
     now = now or timezone.now()
     pending = Complaint.objects.filter(
         intake_done_at=None, created_at__lt=now - timedelta(minutes=1)
     ).values_list("pk", flat=True)
-    done = sum(process_intake(complaint_id=pk, now=now) for pk in list(pending[:500]))
-    return SweepResult(notified=done)
+    return sum(process_intake(complaint_id=pk, now=now) for pk in list(pending[:500]))
 
 
 # --- The status flow ---------------------------------------------------------------------------
@@ -427,6 +424,11 @@ def _resume_clock(complaint: Complaint) -> None:
         due = getattr(complaint, field)
         if due is not None:
             setattr(complaint, field, calendar.add_business_minutes(due, paused))
+    if paused:
+        # The deadlines moved: like any new due time, they restart the ladder's clocks.
+        for clock in ("first_response", "update", "resolution"):
+            setattr(complaint, f"{clock}_notified_at", None)
+            setattr(complaint, f"{clock}_escalated_at", None)
     complaint.paused_minutes += paused
     complaint.paused_at = None
 

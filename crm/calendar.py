@@ -85,6 +85,28 @@ class BusinessCalendar:
         # Without until, _open_spans yields forever or raises once it gives up.
         raise AssertionError("unreachable")
 
+    def subtract_business_minutes(self, moment: datetime, minutes: int) -> datetime:
+        """Return the latest start from which minutes of open time have passed by moment.
+
+        The inverse of add_business_minutes, for one cutoff per sweep instead of one sum per
+        row: for minutes > 0, ``add_business_minutes(t, minutes) <= moment`` exactly when
+        ``t <= subtract_business_minutes(moment, minutes)``. Counting walks back through the
+        open spans before moment; time while closed does not count.
+        """
+        instant = _utc(moment)
+        if minutes <= 0:
+            # With zero minutes no single cutoff exists: a start just before a closing counts,
+            # the closing itself does not (its next opening may be after moment).
+            raise ValueError("minutes must be positive")
+        remaining = timedelta(minutes=minutes)
+        if self.always_open:
+            return (instant - remaining).astimezone(self.tz)
+        for start, end in self._open_spans_backwards(instant):
+            if remaining <= end - start:
+                return (end - remaining).astimezone(self.tz)
+            remaining -= end - start
+        raise AssertionError("unreachable")
+
     def add_business_days(self, moment: datetime, days: int) -> datetime:
         """Return the same wall-clock time days business days later.
 
@@ -161,6 +183,23 @@ class BusinessCalendar:
             elif until is None:
                 closed_in_a_row = _count_closed_day(closed_in_a_row)
             day += ONE_DAY
+
+    def _open_spans_backwards(self, instant: datetime) -> Iterator[Span]:
+        """Yield the open spans before instant, latest first, the first clipped to end at it.
+
+        Goes back until MAX_CLOSED_DAYS closed days in a row have passed, then gives up.
+        """
+        day = instant.astimezone(self.tz).date()
+        closed_in_a_row = 0
+        while True:
+            spans = [(start, min(end, instant)) for start, end in self._day_spans(day)]
+            spans = [(start, end) for start, end in spans if start < end]
+            if spans:
+                closed_in_a_row = 0
+                yield from reversed(spans)
+            else:
+                closed_in_a_row = _count_closed_day(closed_in_a_row)
+            day -= ONE_DAY
 
     def _day_spans(self, day: date) -> tuple[Span, ...]:
         """Return day's open spans as UTC instants, earliest first."""
@@ -246,6 +285,13 @@ def add_business_minutes(
 ) -> datetime:
     """Return moment plus minutes counted only while the business is open."""
     return _or_load(calendar).add_business_minutes(moment, minutes)
+
+
+def subtract_business_minutes(
+    moment: datetime, minutes: int, *, calendar: BusinessCalendar | None = None
+) -> datetime:
+    """Return the latest start from which minutes of open time have passed by moment."""
+    return _or_load(calendar).subtract_business_minutes(moment, minutes)
 
 
 def add_business_days(

@@ -11,6 +11,7 @@ ERROR, listed in the admin and counted on owners' My day.
 import logging
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -70,8 +71,30 @@ def notify(*, user, subject: str, body: str, path: str = "") -> Notice:
 
     Someone without an email address, or no longer active, keeps the notice unsent (skipped).
     """
+    notice = _new_notice(user=user, subject=subject, body=body, path=path)
+    notice.save()
+    _enqueue([notice])
+    return notice
+
+
+def notify_many(messages: Iterable[tuple]) -> list[Notice]:
+    """Write one notice per (user, subject, body, path) in one statement; email them on commit.
+
+    The same rules as notify(): someone unreachable keeps an unsent (skipped) notice.
+    """
+    notices = Notice.objects.bulk_create(
+        [
+            _new_notice(user=user, subject=subject, body=body, path=path)
+            for user, subject, body, path in messages
+        ]
+    )
+    _enqueue(notices)
+    return notices
+
+
+def _new_notice(*, user, subject: str, body: str, path: str) -> Notice:
     reachable = bool(user.email) and user.is_active
-    notice = Notice.objects.create(
+    return Notice(
         recipient=user,
         subject=single_line(subject, SUBJECT_MAX_LENGTH),
         # PostgreSQL refuses NUL in text: a customer's words must not fail the caller's change.
@@ -79,11 +102,16 @@ def notify(*, user, subject: str, body: str, path: str = "") -> Notice:
         path=path[:PATH_MAX_LENGTH],
         status=Notice.Status.QUEUED if reachable else Notice.Status.SKIPPED,
     )
-    if reachable:
-        from crm.tasks import send_notice  # crm.tasks imports this module
 
-        enqueue_after_commit(send_notice, notice.pk)
-    return notice
+
+def _enqueue(notices: list[Notice]) -> None:
+    from crm.tasks import send_notice  # crm.tasks imports this module
+
+    for notice in notices:
+        # bulk_create returns the ids on PostgreSQL and SQLite; a row without one waits for
+        # the catch-up, which finds every queued notice.
+        if notice.status == Notice.Status.QUEUED and notice.pk is not None:
+            enqueue_after_commit(send_notice, notice.pk)
 
 
 def send_notice(*, notice_id: int, now: datetime | None = None) -> Notice | None:

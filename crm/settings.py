@@ -217,12 +217,20 @@ ONBOARDING_HANDOFF_REMIND_MINUTES = env_int("ONBOARDING_HANDOFF_REMIND_MINUTES",
 ONBOARDING_HANDOFF_ESCALATION_MINUTES = env_int(
     "ONBOARDING_HANDOFF_ESCALATION_MINUTES", 480, minimum=1
 )
+# A stalled onboarding goes to supervisors this many business minutes after its owner was told.
+ONBOARDING_STALL_ESCALATION_MINUTES = env_int(
+    "ONBOARDING_STALL_ESCALATION_MINUTES", 480, minimum=1
+)
 # An overdue follow-up is escalated to supervisors this many business minutes after its owner
 # was reminded.
 FOLLOW_UP_ESCALATION_MINUTES = env_int("FOLLOW_UP_ESCALATION_MINUTES", 120, minimum=1)
 # A complaint past an SLA deadline is escalated to supervisors this many business minutes after
 # its owner was told.
 COMPLAINT_ESCALATION_MINUTES = env_int("COMPLAINT_ESCALATION_MINUTES", 60, minimum=1)
+# A remedy waiting for approval reminds the people who may approve it this many business minutes
+# after it was proposed, then goes to the Owners group this many business minutes later.
+REMEDY_APPROVAL_REMIND_MINUTES = env_int("REMEDY_APPROVAL_REMIND_MINUTES", 120, minimum=1)
+REMEDY_APPROVAL_ESCALATION_MINUTES = env_int("REMEDY_APPROVAL_ESCALATION_MINUTES", 240, minimum=1)
 # Without business hours (open around the clock) the working day starts at this hour: the daily
 # digest goes out then, and keep-in-touch calls are planned from then.
 DAY_START_HOUR = env_int("DAY_START_HOUR", 8)
@@ -279,6 +287,12 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "crm.tasks.record_worker_heartbeat", "schedule": 60.0},
     "deadline-sweep": {
         "task": "customers.tasks.run_deadline_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Intakes whose task never reached a worker (the broker was down) run here instead.
+    "complaint-intake-catch-up": {
+        "task": "complaints.tasks.process_pending_intakes",
         "schedule": 300.0,
         "options": {"expires": 300},
     },

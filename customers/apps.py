@@ -7,10 +7,12 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
+        from crm import ladder
         from crm.my_day import register_section
-        from customers import extensions, my_day, timeline
+        from customers import extensions, ladders, my_day, timeline
 
         register_section(my_day.follow_up_sections, order=100)
+        ladder.register(ladders.FOLLOW_UPS_OVERDUE)
 
         extensions.register_timeline(timeline.interaction_entries)
         extensions.register_timeline(timeline.follow_up_entries)

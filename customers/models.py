@@ -515,7 +515,7 @@ class FollowUp(models.Model):
     )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
-    # Claimed by the deadline sweep so that each notice goes out once (see sweeps.py).
+    # Claimed by the deadline ladder so that each notice goes out once (see ladders.py).
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 

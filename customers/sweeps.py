@@ -1,4 +1,6 @@
-"""Periodic work on commitments: the deadline sweep, the keep-in-touch planner, the daily digest.
+"""Periodic work on commitments: the keep-in-touch planner and the daily digest.
+
+The deadline sweep of overdue follow-ups is a ladder: see customers/ladders.py and crm/ladder.py.
 
 Each function is a service that Celery beat runs through a thin task (customers.tasks). Each is
 idempotent, so a retry, an overlapping run or a second worker changes nothing more: work is
@@ -7,8 +9,7 @@ refuses a second open keep-in-touch. Each takes ``now`` so that tests can fix th
 """
 
 import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
@@ -20,10 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.batches import in_batches
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
-from crm.people import supervisors
 from customers.models import Customer, DigestLog, FollowUp, Interaction
 from customers.text import person_name
 
@@ -38,151 +37,6 @@ WINDOW_SEARCH_DAYS = 14
 DIGEST_SEND_WINDOW = timedelta(hours=4)
 # The digest lists this many commitments per person; the counts in its subject cover them all.
 DIGEST_MAX_LINES = 25
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    """What one run of a deadline sweep did."""
-
-    notified: int = 0
-    escalated: int = 0
-
-    def __add__(self, other: "SweepResult") -> "SweepResult":
-        return SweepResult(self.notified + other.notified, self.escalated + other.escalated)
-
-
-type DeadlineSweep = Callable[..., SweepResult]
-
-
-# --- Deadline sweep ------------------------------------------------------------------------------
-
-
-def sweep_overdue_follow_ups(*, now: datetime | None = None) -> SweepResult:
-    """Remind owners of overdue commitments once; escalate to supervisors once after the grace.
-
-    The grace is FOLLOW_UP_ESCALATION_MINUTES business minutes from the reminder. Rescheduling
-    or reassigning a commitment clears both marks, so a missed new time is reported afresh.
-    """
-    now = now or timezone.now()
-    calendar = BusinessCalendar.load()
-    escalated = _escalate_overdue(now, calendar)
-    notified = _remind_overdue_owners(now)
-    return SweepResult(notified=notified, escalated=escalated)
-
-
-def _remind_overdue_owners(now: datetime) -> int:
-    waiting = (
-        FollowUp.objects.overdue(now=now)
-        .filter(overdue_notified_at=None)
-        .select_related("customer", "owner")
-    )
-    reminded = 0
-    for follow_up in in_batches(waiting):
-        # The claim re-checks the row: since it was read it may have been completed, moved or
-        # claimed by another worker, and then the reminder is not ours to send.
-        claimed = (
-            FollowUp.objects.overdue(now=now)
-            .filter(pk=follow_up.pk, overdue_notified_at=None)
-            .update(overdue_notified_at=now)
-        )
-        if not claimed:
-            continue
-        notify(
-            user=follow_up.owner,
-            subject=_("Overdue: %(subject)s") % {"subject": follow_up.subject},
-            body=_("Your follow-up for %(customer)s was due %(due)s.")
-            % {"customer": follow_up.customer, "due": _due_text(follow_up)}
-            + _promise_note(follow_up),
-            path=follow_up.get_absolute_url(),
-        )
-        reminded += 1
-    return reminded
-
-
-def _escalate_overdue(now: datetime, calendar: BusinessCalendar) -> int:
-    grace = settings.FOLLOW_UP_ESCALATION_MINUTES
-    waiting = (
-        FollowUp.objects.overdue(now=now)
-        .filter(overdue_notified_at__isnull=False, escalated_at=None)
-        # Open time never runs faster than the clock, so rows reminded less than the grace ago
-        # in plain minutes cannot be due yet: the database drops them before the exact check.
-        .filter(overdue_notified_at__lte=now - timedelta(minutes=grace))
-        .select_related("customer", "owner")
-    )
-    recipients = None
-    escalated = 0
-    for follow_up in in_batches(waiting):
-        if calendar.add_business_minutes(follow_up.overdue_notified_at, grace) > now:
-            continue
-        claimed = (
-            FollowUp.objects.overdue(now=now)
-            .filter(
-                pk=follow_up.pk,
-                escalated_at=None,
-                # A reschedule and a fresh reminder since the read restart the grace.
-                overdue_notified_at=follow_up.overdue_notified_at,
-            )
-            .update(escalated_at=now)
-        )
-        if not claimed:
-            continue
-        if recipients is None:
-            recipients = list(supervisors())
-            if not recipients:
-                logger.warning("Overdue follow-ups are escalated but nobody supervises.")
-        owner = person_name(follow_up.owner)
-        for person in recipients:
-            # An owner who supervises already had the reminder.
-            if person.pk == follow_up.owner_id:
-                continue
-            notify(
-                user=person,
-                subject=_("Escalated: %(subject)s") % {"subject": follow_up.subject},
-                body=_("%(owner)s's follow-up for %(customer)s was due %(due)s and is still open.")
-                % {"owner": owner, "customer": follow_up.customer, "due": _due_text(follow_up)}
-                + _promise_note(follow_up),
-                path=follow_up.get_absolute_url(),
-            )
-        escalated += 1
-    return escalated
-
-
-def _due_text(follow_up: FollowUp) -> str:
-    return f"{timezone.localtime(follow_up.due_at):%a %d %b %H:%M}"
-
-
-def _promise_note(follow_up: FollowUp) -> str:
-    if not follow_up.promised_to_customer:
-        return ""
-    return " " + _("The customer was promised this time.")
-
-
-# Every app's deadline sweep, called as sweep(now=...) and returning a SweepResult.
-# `complaints` and `onboarding` add theirs with register_deadline_sweep() in AppConfig.ready().
-deadline_sweeps: list[DeadlineSweep] = [sweep_overdue_follow_ups]
-
-
-def register_deadline_sweep(sweep: DeadlineSweep) -> DeadlineSweep:
-    """Add a sweep for the periodic deadline task to run; registering twice adds it once."""
-    if sweep not in deadline_sweeps:
-        deadline_sweeps.append(sweep)
-    return sweep
-
-
-def run_deadline_sweeps(*, now: datetime | None = None) -> SweepResult:
-    """Run every registered deadline sweep at the same moment and add up what they did.
-
-    One failing sweep does not stop the others; it is logged and, being idempotent, catches up
-    on the next run.
-    """
-    now = now or timezone.now()
-    total = SweepResult()
-    for sweep in list(deadline_sweeps):
-        try:
-            total += sweep(now=now)
-        except Exception:
-            logger.exception("Deadline sweep %s failed", getattr(sweep, "__qualname__", sweep))
-    return total
 
 
 # --- Keep-in-touch planner -----------------------------------------------------------------------

@@ -7,12 +7,13 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
+        from crm import ladder
         from crm.my_day import register_section
         from customers import extensions
-        from customers.sweeps import register_deadline_sweep
-        from onboarding import my_day, sweeps, timeline
+        from onboarding import ladders, my_day, timeline
 
-        register_deadline_sweep(sweeps.sweep_unanswered_handoffs)
+        ladder.register(ladders.HANDOFFS_UNANSWERED)
+        ladder.register(ladders.STALLED)
         extensions.register_timeline(timeline.onboarding_entries)
         extensions.register_open_work(timeline.has_active_onboarding)
         extensions.register_action(timeline.start_onboarding_action)

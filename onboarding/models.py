@@ -141,8 +141,12 @@ class Onboarding(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Claimed by the deadline ladder so that a stall is told once (onboarding/ladders.py);
+    # progress clears both.
+    stall_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stall_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["stall_notified_at", "stall_escalated_at"])
     objects = OnboardingQuerySet.as_manager()
 
     class Meta:
@@ -271,7 +275,7 @@ class Handoff(models.Model):
     decline_reason = models.CharField(
         _("reason for declining"), max_length=300, blank=True, validators=[validate_single_line]
     )
-    # Claimed by the deadline sweep so that each reminder goes out once (onboarding/sweeps.py).
+    # Claimed by the deadline ladder so that each reminder goes out once (onboarding/ladders.py).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -251,12 +251,16 @@ def _save_preferences(customer: Customer, preferences: Mapping[str, object]) -> 
 def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
     """Note progress; when every required step is done, complete the onboarding."""
     onboarding.last_progress_at = now
+    # Progress restarts the stall clock: a later stall is told afresh.
+    onboarding.stall_notified_at = None
+    onboarding.stall_escalated_at = None
+    marks = ["last_progress_at", "stall_notified_at", "stall_escalated_at", "owner"]
     if onboarding.steps.filter(is_required=True, done_at__isnull=True).exists():
-        onboarding.save(update_fields=["last_progress_at", "owner"])
+        onboarding.save(update_fields=marks)
         return
     onboarding.status = Onboarding.Status.COMPLETED
     onboarding.completed_at = now
-    onboarding.save(update_fields=["last_progress_at", "owner", "status", "completed_at"])
+    onboarding.save(update_fields=[*marks, "status", "completed_at"])
     # An optional handoff step may still be on offer: nothing is left to take over.
     _withdraw_handoffs(onboarding, now=now, reason=_("The onboarding was completed."))
     customer = onboarding.customer

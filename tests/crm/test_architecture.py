@@ -34,6 +34,7 @@ CRM_CORE = {
     "crm/middleware.py",
     "crm/models.py",
     "crm/my_day.py",
+    "crm/ladder.py",
     "crm/notices.py",
     "crm/people.py",
     "crm/roles.py",
