@@ -3,8 +3,10 @@
 ``manage.py seed_scale`` builds the data set in batches. For each batch it runs every app's
 ``ScaleStep`` in turn: this module's step creates the customers with their contacts,
 interactions and follow-ups; the steps of the apps above `customers` (complaints, onboarding)
-add their rows for the same customers. Rows go in with ``bulk_create`` and no history: the
-point is volume, fast.
+add their rows for the same customers. Every row is built by its service's builder
+(``build_follow_up``…), so it holds what the service would store; rows go in without history,
+through ``crm.bulk.insert_rows`` (COPY on PostgreSQL) where nothing points at them and
+``bulk_create`` where later rows need their keys: the point is volume, fast.
 """
 
 import random
@@ -17,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from crm import roles
+from crm.bulk import insert_rows
 from customers.models import (
     Channel,
     Contact,
@@ -34,10 +37,6 @@ SCALE_EMAIL_DOMAIN = "scale.tend.example"  # reserved for examples (RFC 2606)
 SCALE_STAFF_PREFIX = "scale-staff-"
 SCALE_STAFF_COUNT = 10
 DAY_SECONDS = 24 * 60 * 60
-# Rows per INSERT statement. A fixed size keeps the statement text the same from batch to batch:
-# SQLite's driver caches up to 128 prepared statements, and one statement per distinct row count
-# of a batch-sized insert held gigabytes at 100,000 customers.
-INSERT_ROWS = 500
 # Contacts' phone numbers come from a range of their own, so each number belongs to one person
 # (as long as there are fewer than ten million customers).
 CONTACT_PHONES_FROM = 10_000_000
@@ -171,13 +170,13 @@ def seed_customers(batch: ScaleBatch) -> dict[str, int]:
     """Create the batch's customers, with about 2 contacts, 10 interactions, 5 follow-ups each."""
     rng, now = batch.rng, batch.now
     customers = [_customer(number, rng, now, batch.staff) for number in batch.numbers()]
-    Customer.objects.bulk_create(customers, batch_size=INSERT_ROWS)
+    insert_rows(Customer, customers, keys=True)
     contacts = [
         contact
         for number, customer in zip(batch.numbers(), customers, strict=True)
         for contact in _contacts(number, customer, rng)
     ]
-    Contact.objects.bulk_create(contacts, batch_size=INSERT_ROWS)
+    insert_rows(Contact, contacts, keys=True)
     contacts_of: dict[int, list[Contact]] = {}
     for contact in contacts:
         contacts_of.setdefault(contact.customer_id, []).append(contact)
@@ -186,13 +185,13 @@ def seed_customers(batch: ScaleBatch) -> dict[str, int]:
         for customer in customers
         for interaction in _interactions(customer, contacts_of[customer.pk], rng, now)
     ]
-    Interaction.objects.bulk_create(interactions, batch_size=INSERT_ROWS)
+    insert_rows(Interaction, interactions)
     follow_ups = [
         follow_up
         for customer in customers
         for follow_up in _follow_ups(customer, rng, now, batch.staff)
     ]
-    FollowUp.objects.bulk_create(follow_ups, batch_size=INSERT_ROWS)
+    insert_rows(FollowUp, follow_ups)
     batch.customers, batch.contacts = customers, contacts
     return {
         "customers": len(customers),

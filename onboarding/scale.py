@@ -3,8 +3,8 @@
 About one customer in ten gets an onboarding with the steps of the "New customer" template
 copied into it. Which kind follows the customer's lifecycle: customers being onboarded have a
 running one (some waiting on a handoff, some stalled), active customers a completed one with its
-after-onboarding check-in, prospects and former customers a cancelled one. Rows go in with
-``bulk_create`` and no history, like the customers'.
+after-onboarding check-in, prospects and former customers a cancelled one. Rows are built and
+go in like the customers' (see customers.scale).
 """
 
 import random
@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from crm.bulk import insert_rows
 from crm.calendar import BusinessCalendar
 from customers.models import Customer, FollowUp, FollowUpReschedule
-from customers.scale import INSERT_ROWS, ScaleBatch, ScaleStep
+from customers.scale import ScaleBatch, ScaleStep
 from customers.services import mark_done
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep, TemplateStep
 from onboarding.services import (
@@ -102,16 +103,15 @@ def seed_onboardings(batch: ScaleBatch) -> dict[str, int]:
         for customer in batch.customers
         if rng.random() < CHANCE.get(customer.status, 0)
     ]
-    onboardings = Onboarding.objects.bulk_create(
-        [draft.onboarding for draft in drafts], batch_size=INSERT_ROWS
-    )
+    onboardings = [draft.onboarding for draft in drafts]
+    insert_rows(Onboarding, onboardings, keys=True)
     # The steps and handoffs point at their onboarding (and step) objects, saved by now.
     steps = [step for draft in drafts for step in draft.steps]
-    OnboardingStep.objects.bulk_create(steps, batch_size=INSERT_ROWS)
+    insert_rows(OnboardingStep, steps, keys=True)
     handoffs = [handoff for draft in drafts for handoff in draft.handoffs]
-    Handoff.objects.bulk_create(handoffs, batch_size=INSERT_ROWS)
+    insert_rows(Handoff, handoffs)
     check_ins = _check_ins(onboardings, now)
-    FollowUp.objects.bulk_create(check_ins, batch_size=INSERT_ROWS)
+    insert_rows(FollowUp, check_ins)
     return {
         "onboardings": len(onboardings),
         "onboarding steps": len(steps),

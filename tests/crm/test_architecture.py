@@ -23,6 +23,7 @@ CRM_CORE = {
     "crm/apps.py",
     "crm/background.py",
     "crm/batches.py",
+    "crm/bulk.py",
     "crm/calendar.py",
     "crm/celery.py",
     "crm/env.py",
