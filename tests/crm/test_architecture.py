@@ -51,6 +51,7 @@ CRM_COMPOSITION = {
     "crm/dashboard.py",
     "crm/demo.py",
     "crm/management/commands/bench_import.py",
+    "crm/management/commands/bench_sweeps.py",
     "crm/management/commands/seed_demo.py",
     "crm/management/commands/seed_scale.py",
     "crm/settings.py",
