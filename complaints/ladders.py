@@ -10,6 +10,10 @@ A remedy left waiting for approval reminds everyone who may approve it (their au
 it, the proposer excepted) REMEDY_APPROVAL_REMIND_MINUTES business minutes after it was
 proposed, and goes to the Owners group REMEDY_APPROVAL_ESCALATION_MINUTES later: supervisors'
 limits may not cover it, and owners can decide any remedy. A decision ends the clock.
+
+A complaint offered to someone and left unanswered reminds the receiver
+COMPLAINT_HANDOFF_REMIND_MINUTES business minutes after the offer, and goes to the supervisors
+COMPLAINT_HANDOFF_ESCALATION_MINUTES later; until the receiver accepts, the sender owns it.
 """
 
 from django.db.models import Q
@@ -19,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from complaints.authority import approvers_by_remedy
-from complaints.models import Complaint, Remedy
+from complaints.models import Complaint, ComplaintHandoff, Remedy
 from crm.ladder import Ladder, when
 from crm.people import owners
 from crm.text import person_name
@@ -151,5 +155,40 @@ REMEDIES_WAITING = Ladder(
 )
 
 
+def unanswered_handoffs(now):
+    """Return the offers still waiting for an answer on a complaint not yet closed."""
+    return ComplaintHandoff.objects.pending().filter(complaint__in=Complaint.objects.open())
+
+
+def describe_handoff(handoff: ComplaintHandoff) -> str:
+    return _("%(reference)s, %(customer)s: offered by %(sender)s on %(offered)s") % {
+        "reference": str(handoff.complaint),
+        "customer": handoff.complaint.customer.name,
+        "sender": person_name(handoff.from_user),
+        "offered": when(handoff.created_at),
+    }
+
+
+HANDOFFS_UNANSWERED = Ladder(
+    name="complaint_handoff_unanswered",
+    label=gettext_lazy("Complaint handoffs waiting for your answer"),
+    counted=ngettext_lazy(
+        "%(count)d complaint handoff unanswered",
+        "%(count)d complaint handoffs unanswered",
+        "count",
+    ),
+    due=unanswered_handoffs,
+    notified_field="reminded_at",
+    escalated_field="escalated_at",
+    start_field="created_at",
+    wait_setting="COMPLAINT_HANDOFF_REMIND_MINUTES",
+    grace_setting="COMPLAINT_HANDOFF_ESCALATION_MINUTES",
+    owner_field="to_user_id",
+    describe=describe_handoff,
+    # Offers waiting for an answer are listed on My day.
+    link=lambda: reverse("crm:my_day"),
+    related=("complaint__customer", "from_user"),
+)
+
 # Registered in ComplaintsConfig.ready(), in this order.
-LADDERS = (*SLA_LADDERS, REMEDIES_WAITING)
+LADDERS = (*SLA_LADDERS, REMEDIES_WAITING, HANDOFFS_UNANSWERED)

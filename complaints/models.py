@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
 from crm.text import validate_single_line
 from customers.models import Channel, Contact, Customer
 
@@ -652,58 +653,40 @@ class Remedy(models.Model):
         return str(self.get_kind_display())
 
 
-class ComplaintHandoffQuerySet(models.QuerySet):
-    def pending(self):
-        """Keep the offers neither accepted nor declined yet."""
-        return self.filter(accepted_at=None, declined_at=None)
-
-    def offered_to(self, user):
-        """Keep the pending offers made to the user, oldest first, with what the list shows."""
-        return (
-            self.pending()
-            .filter(to_user=user)
-            .select_related("complaint__customer", "from_user")
-            .order_by("created_at")
-        )
+class ComplaintHandoffQuerySet(HandoffQuerySet):
+    list_related = ("complaint__customer", "from_user")
 
 
-class ComplaintHandoff(models.Model):
+class ComplaintHandoff(HandoffBase):
     """A complaint offered to a new owner; the sender stays owner until the receiver accepts."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="handoffs")
-    from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaint_handoffs"
     )
-    note = models.TextField(_("note for the receiver"))
-    created_at = models.DateTimeField(_("offered"), default=timezone.now)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
-    decline_reason = models.CharField(
-        _("reason for declining"), max_length=300, blank=True, validators=[validate_single_line]
-    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=LADDER_FIELDS)
     objects = ComplaintHandoffQuerySet.as_manager()
 
-    class Meta:
+    class Meta(HandoffBase.Meta):
         verbose_name = _("complaint handoff")
         verbose_name_plural = _("complaint handoffs")
-        ordering = ["-created_at"]
+        indexes = [
+            # Serves My day and the deadline ladder: offers waiting for an answer.
+            models.Index(
+                fields=["to_user", "created_at"],
+                condition=PENDING,
+                name="complaint_handoff_pending_idx",
+            )
+        ]
         constraints = [
             # One open offer at a time keeps "who owns this?" unambiguous.
             models.UniqueConstraint(
                 fields=["complaint"],
-                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                condition=PENDING,
                 name="handoff_one_pending_per_complaint",
             )
         ]
 
     def __str__(self):
         return f"{self.complaint} → {self.to_user}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.declined_at is None

@@ -237,7 +237,7 @@ def _escalation_people(ladder: Ladder, known: dict[Callable, list[int]]) -> list
         known[ladder.escalate_to] = [person.pk for person in ladder.escalate_to()]
     people = known[ladder.escalate_to]
     if not people:
-        logger.warning("%s are escalated but nobody receives escalations.", ladder.label)
+        logger.warning("Nobody receives the escalations of the %s ladder.", ladder.name)
     return people
 
 
@@ -247,7 +247,9 @@ def _claims(
     """Mark the waiting items a batch at a time; yield each batch's (id, owner id) pairs.
 
     ``guard`` ({column: None} for IS NULL, {column: moment} for <= moment) is repeated in
-    the UPDATE's own WHERE, where PostgreSQL re-checks it after waiting for a row lock.
+    the UPDATE's own WHERE, where PostgreSQL re-checks it after waiting for a row lock. The
+    rest of the due condition is judged by the subquery: an item finished in the instant
+    between may still be told once, never twice.
     """
     connection = connections[waiting.db]
     if not connection.features.can_return_rows_from_bulk_insert:

@@ -227,6 +227,12 @@ FOLLOW_UP_ESCALATION_MINUTES = env_int("FOLLOW_UP_ESCALATION_MINUTES", 120, mini
 # A complaint past an SLA deadline is escalated to supervisors this many business minutes after
 # its owner was told.
 COMPLAINT_ESCALATION_MINUTES = env_int("COMPLAINT_ESCALATION_MINUTES", 60, minimum=1)
+# An unanswered complaint handoff reminds its receiver this many business minutes after the
+# offer, then goes to supervisors this many business minutes after the reminder.
+COMPLAINT_HANDOFF_REMIND_MINUTES = env_int("COMPLAINT_HANDOFF_REMIND_MINUTES", 60, minimum=1)
+COMPLAINT_HANDOFF_ESCALATION_MINUTES = env_int(
+    "COMPLAINT_HANDOFF_ESCALATION_MINUTES", 120, minimum=1
+)
 # A remedy waiting for approval reminds the people who may approve it this many business minutes
 # after it was proposed, then goes to the Owners group this many business minutes later.
 REMEDY_APPROVAL_REMIND_MINUTES = env_int("REMEDY_APPROVAL_REMIND_MINUTES", 120, minimum=1)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
 from crm.text import validate_single_line
 from customers.models import Customer
 
@@ -237,22 +238,11 @@ class OnboardingStep(StepFields):
         return self.done_at is not None
 
 
-class HandoffQuerySet(models.QuerySet):
-    def pending(self):
-        """Keep the handoffs neither accepted nor declined yet."""
-        return self.filter(accepted_at=None, declined_at=None)
-
-    def offered_to(self, user):
-        """Keep the pending handoffs made to the user, oldest first, with what the list shows."""
-        return (
-            self.pending()
-            .filter(to_user=user)
-            .select_related("onboarding__customer", "from_user", "step")
-            .order_by("created_at")
-        )
+class OnboardingHandoffQuerySet(HandoffQuerySet):
+    list_related = ("onboarding__customer", "from_user", "step")
 
 
-class Handoff(models.Model):
+class Handoff(HandoffBase):
     """The onboarding offered to the next group's person; the sender owns it until accepted."""
 
     onboarding = models.ForeignKey(Onboarding, on_delete=models.PROTECT, related_name="handoffs")
@@ -262,49 +252,33 @@ class Handoff(models.Model):
         on_delete=models.PROTECT,
         related_name="handoffs",
     )
-    from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="onboarding_handoffs"
     )
+    # The next team must know what the customer was told: the note says it, in these words.
     note = models.TextField(_("what was promised to the customer, what they expect next"))
-    created_at = models.DateTimeField(_("offered"), default=timezone.now)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
-    decline_reason = models.CharField(
-        _("reason for declining"), max_length=300, blank=True, validators=[validate_single_line]
-    )
-    # Claimed by the deadline ladder so that each reminder goes out once (onboarding/ladders.py).
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["reminded_at", "escalated_at"])
-    objects = HandoffQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=LADDER_FIELDS)
+    objects = OnboardingHandoffQuerySet.as_manager()
 
-    class Meta:
+    class Meta(HandoffBase.Meta):
         verbose_name = _("handoff")
         verbose_name_plural = _("handoffs")
-        ordering = ["-created_at"]
         indexes = [
-            # Serves My day and the sweep: handoffs waiting for an answer.
+            # Serves My day and the deadline ladder: handoffs waiting for an answer.
             models.Index(
                 fields=["to_user", "created_at"],
-                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                condition=PENDING,
                 name="handoff_pending_idx",
             )
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["onboarding"],
-                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                condition=PENDING,
                 name="handoff_one_pending_per_onboarding",
             )
         ]
 
     def __str__(self):
         return f"{self.onboarding} → {self.to_user}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.declined_at is None

@@ -132,6 +132,18 @@ class RemedyFactory(factory.django.DjangoModelFactory):
     proposed_by = factory.SubFactory(UserFactory)
 
 
+class ComplaintHandoffFactory(factory.django.DjangoModelFactory):
+    """A complaint offered to someone, waiting for an answer."""
+
+    class Meta:
+        model = "complaints.ComplaintHandoff"
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    from_user = factory.SelfAttribute("complaint.owner")
+    to_user = factory.SubFactory(UserFactory)
+    note = "Promised a refund decision by Friday."
+
+
 class ComplaintUpdateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "complaints.ComplaintUpdate"

@@ -14,7 +14,6 @@ from kombu.exceptions import OperationalError
 from complaints import services, tasks
 from complaints.models import Complaint, ComplaintUpdate
 from customers.models import Customer
-from customers.sweeps import run_deadline_sweeps
 from tests.factories import (
     CategoryFactory,
     ComplaintFactory,
@@ -377,12 +376,12 @@ def test_logging_loses_nothing_while_the_broker_is_down_and_catches_up_once_it_i
     assert complaint.intake_done_at is None
     assert mailoutbox == []
 
-    # when: the broker is back and the deadline sweep runs, twice
+    # when: the broker is back and the intake catch-up runs, twice
     later = NOW + timedelta(minutes=2)
     time_machine.move_to(later, tick=False)
     with django_capture_on_commit_callbacks(execute=True):
-        run_deadline_sweeps(now=later)
-        run_deadline_sweeps(now=later + timedelta(minutes=5))
+        services.process_pending_intakes(now=later)
+        services.process_pending_intakes(now=later + timedelta(minutes=5))
 
     # then: the intake ran once, the supervisor heard once
     complaint.refresh_from_db()
@@ -390,10 +389,10 @@ def test_logging_loses_nothing_while_the_broker_is_down_and_catches_up_once_it_i
     assert [message.to for message in mailoutbox] == [[supervisor.email]]
 
 
-def test_the_sweep_leaves_an_intake_just_enqueued_to_its_task(staff, supervisor):
+def test_the_catch_up_leaves_an_intake_just_enqueued_to_its_task(staff, supervisor):
     complaint = log(staff, severity="high")
 
-    run_deadline_sweeps(now=NOW + timedelta(seconds=30))
+    services.process_pending_intakes(now=NOW + timedelta(seconds=30))
 
     complaint.refresh_from_db()
     assert complaint.intake_done_at is None

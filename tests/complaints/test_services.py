@@ -19,11 +19,11 @@ from complaints.models import (
     SLATarget,
 )
 from complaints.services import ComplaintError
-from crm import roles
+from crm import ladder, roles
 from crm.models import Holiday
 from crm.notices import send_due_notices
+from customers.ladders import FOLLOW_UPS_OVERDUE
 from customers.models import FollowUp
-from customers.sweeps import sweep_overdue_follow_ups
 from tests.factories import ComplaintFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -535,14 +535,14 @@ def test_the_new_owner_is_reminded_of_an_overdue_check_in_they_took_over(
     clock.set(at(MONDAY, 10))
     complaint = services.resolve(actor=staff, complaint=owned_by(staff), no_remedy=True)
     late = clock.set(at(MONDAY, 10) + timedelta(days=30))
-    sent(sweep_overdue_follow_ups, now=late)
+    sent(ladder.sweep, now=late, ladders=[FOLLOW_UPS_OVERDUE])
     assert [message.to for message in mailoutbox] == [[staff.email]]
     handoff = offer(complaint, staff, other_staff)
 
     # when: the receiver takes the complaint over and the sweep runs again
     services.accept_handoff(actor=other_staff, handoff=handoff)
     mailoutbox.clear()
-    sent(sweep_overdue_follow_ups, now=late + timedelta(minutes=5))
+    sent(ladder.sweep, now=late + timedelta(minutes=5), ladders=[FOLLOW_UPS_OVERDUE])
 
     # then: the new owner hears of it, as after any reassignment
     check_in = FollowUp.objects.get(kind=FollowUp.Kind.AFTER_RESOLUTION)

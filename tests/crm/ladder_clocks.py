@@ -18,6 +18,7 @@ from customers import services as customer_services
 from onboarding import services as onboarding_services
 from tests.factories import (
     ComplaintFactory,
+    ComplaintHandoffFactory,
     FollowUpFactory,
     HandoffFactory,
     OnboardingFactory,
@@ -164,6 +165,24 @@ REMEDY = Clock(
 )
 
 
+# --- Complaint handoffs -----------------------------------------------------------------------
+
+
+def _complaint_handoff(person, offered_at=PAST_DUE):
+    sender = UserFactory(group="Front-line staff")
+    return ComplaintHandoffFactory(
+        complaint=_complaint(sender), from_user=sender, to_user=person, created_at=offered_at
+    )
+
+
+COMPLAINT_HANDOFF = Clock(
+    ladder="complaint_handoff_unanswered",
+    make_due=_complaint_handoff,
+    make_not_due=lambda person: _complaint_handoff(person, at(FRIDAY, 16)),
+    told=lambda item: [item.to_user],
+)
+
+
 # --- Onboarding ----------------------------------------------------------------------------------
 
 
@@ -209,6 +228,7 @@ CLOCKS = [
     CUSTOMER_UPDATE,
     RESOLUTION,
     REMEDY,
+    COMPLAINT_HANDOFF,
     ONBOARDING_HANDOFF,
     STALL,
 ]

@@ -28,6 +28,7 @@ CRM_CORE = {
     "crm/celery.py",
     "crm/env.py",
     "crm/forms.py",
+    "crm/handoffs.py",
     "crm/http.py",
     "crm/import_admin.py",
     "crm/imports.py",

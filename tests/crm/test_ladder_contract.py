@@ -37,6 +37,8 @@ def _business_settings(settings, weekdays_nine_to_five):
         "ONBOARDING_HANDOFF_ESCALATION_MINUTES",
         "ONBOARDING_STALL_ESCALATION_MINUTES",
         "REMEDY_APPROVAL_REMIND_MINUTES",
+        "COMPLAINT_HANDOFF_REMIND_MINUTES",
+        "COMPLAINT_HANDOFF_ESCALATION_MINUTES",
         "REMEDY_APPROVAL_ESCALATION_MINUTES",
     ):
         setattr(settings, name, 60)

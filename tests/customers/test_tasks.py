@@ -6,10 +6,10 @@ from celery.schedules import crontab
 from django.conf import settings as django_settings
 from django.utils import timezone
 
+from crm import ladder
 from crm.celery import app
-from customers import sweeps, tasks
+from customers import tasks
 from customers.models import DigestLog, FollowUp
-from customers.sweeps import SweepResult
 from tests.factories import CustomerFactory, FollowUpFactory, UserFactory
 from tests.worker import celery_worker
 
@@ -40,25 +40,26 @@ def test_deadline_task_reminds_the_owner_of_an_overdue_follow_up(
     with django_capture_on_commit_callbacks(execute=True):
         result = tasks.run_deadline_sweep()
 
-    assert result == {"notified": 1, "escalated": 0}
+    assert result["per_ladder"]["followup_overdue"] == (1, 0)
+    assert result["notices"] == 1
     [message] = mailoutbox
     assert message.to == [staff.email]
-    assert message.subject == "[Tend] Overdue: Call Ada back"
+    assert message.subject == "[Tend] 1 overdue follow-up"
+    assert "Call Ada back" in message.body
 
 
-def test_deadline_task_runs_the_sweeps_other_apps_registered(time_machine, monkeypatch):
+def test_deadline_task_runs_every_registered_ladder_at_one_moment(time_machine, monkeypatch):
     time_machine.move_to(at(MONDAY, 10), tick=False)
     seen = []
 
-    def handoff_sweep(*, now):
-        seen.append(now)
-        return SweepResult(escalated=3)
+    def sweep(*, now=None, ladders=None):
+        seen.append((now, ladders))
+        return ladder.SweepReport(per_ladder={"handoffs": (0, 3)}, notices=2)
 
-    monkeypatch.setattr(sweeps, "deadline_sweeps", list(sweeps.deadline_sweeps))
-    sweeps.register_deadline_sweep(handoff_sweep)
+    monkeypatch.setattr(ladder, "sweep", sweep)
 
-    assert tasks.run_deadline_sweep() == {"notified": 0, "escalated": 3}
-    assert seen == [at(MONDAY, 10)]
+    assert tasks.run_deadline_sweep() == {"per_ladder": {"handoffs": (0, 3)}, "notices": 2}
+    assert seen == [(None, None)]
 
 
 @pytest.mark.worker
@@ -110,6 +111,7 @@ def test_digest_task_sends_the_days_digest_once(
     ("entry", "task"),
     [
         ("deadline-sweep", "customers.tasks.run_deadline_sweep"),
+        ("complaint-intake-catch-up", "complaints.tasks.process_pending_intakes"),
         ("keep-in-touch-planner", "customers.tasks.plan_keep_in_touch"),
         ("daily-digest", "customers.tasks.send_daily_digests"),
         ("worker-heartbeat", "crm.tasks.record_worker_heartbeat"),

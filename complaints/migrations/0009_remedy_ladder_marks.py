@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0007_single_line_text"),
+        ("complaints", "0008_handoff_ladder_marks"),
     ]
 
     operations = [
