@@ -23,6 +23,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from complaints.authority import authority_of
+from complaints.intake import (
+    EarlierComplaints,
+    IntakeRules,
+    build_complaint,
+    reference_for,
+)
 from complaints.models import (
     Category,
     Complaint,
@@ -31,15 +37,7 @@ from complaints.models import (
     Remedy,
     RootCause,
 )
-from complaints.services import (
-    EarlierComplaints,
-    IntakeRules,
-    build_check_in,
-    build_complaint,
-    build_handoff,
-    build_remedy,
-    reference_for,
-)
+from complaints.services import build_check_in, build_handoff, build_remedy
 from customers.demo_data import DEMO_CUSTOMERS, DEMO_EMAIL_DOMAIN, DEMO_SEED
 from customers.models import Channel, Customer, FollowUp
 from customers.services import mark_done

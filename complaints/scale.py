@@ -17,6 +17,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from complaints.authority import Authority, authority_of
+from complaints.intake import (
+    RECENT_CLOSURES,
+    EarlierComplaints,
+    IntakeRules,
+    build_complaint,
+    reference_for,
+)
 from complaints.models import (
     Category,
     Complaint,
@@ -27,15 +34,7 @@ from complaints.models import (
     RootCause,
     Severity,
 )
-from complaints.services import (
-    RECENT_CLOSURES,
-    EarlierComplaints,
-    IntakeRules,
-    build_check_in,
-    build_complaint,
-    build_remedy,
-    reference_for,
-)
+from complaints.services import build_check_in, build_remedy
 from crm.bulk import insert_rows, number_rows
 from customers.models import Channel, Customer, FollowUp, FollowUpReschedule
 from customers.scale import ScaleBatch, ScaleStep

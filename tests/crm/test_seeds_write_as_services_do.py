@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import models
 
+from complaints import intake
 from complaints import services as complaint_services
 from complaints.models import Complaint, ComplaintHandoff, ComplaintUpdate, Remedy
 from crm.calendar import BusinessCalendar
@@ -151,12 +152,12 @@ NOT_CLEAN_ON_SERVICE_ROWS = {Complaint: ["outcome_satisfied"]}
 
 
 def test_seeded_complaints_carry_the_deadlines_and_reference_logging_derives(seeded):
-    rules = complaint_services.IntakeRules.load()
+    rules = intake.IntakeRules.load()
     complaints = Complaint.objects.filter(pk__in=seeded[Complaint])
     for complaint in complaints:
         response, update, resolution = rules.minutes(complaint.severity)
         add = rules.calendar.add_business_minutes
-        assert complaint.reference == complaint_services.reference_for(complaint.pk)
+        assert complaint.reference == intake.reference_for(complaint.pk)
         assert complaint.first_response_due == add(complaint.received_at, response)
         assert complaint.resolution_due == add(complaint.received_at, resolution)
         if complaint.status == Complaint.Status.NEW:
@@ -164,7 +165,7 @@ def test_seeded_complaints_carry_the_deadlines_and_reference_logging_derives(see
         earlier = complaints.filter(
             customer=complaint.customer_id, received_at__lt=complaint.received_at
         )
-        window = complaint.received_at - complaint_services.REPEAT_WINDOW
+        window = complaint.received_at - intake.REPEAT_WINDOW
         assert complaint.is_repeat == earlier.filter(received_at__gte=window).exists(), complaint
 
 
