@@ -276,7 +276,8 @@ def _claims(
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, [adapt(now), *bounds, *params])
-            batch = [(row[0], row[1]) for row in cursor.fetchall()]
+            # RETURNING follows no order on PostgreSQL; notices list the oldest ids first.
+            batch = sorted((row[0], row[1]) for row in cursor.fetchall())
         if batch:
             yield batch
         # Short: the due rows ran out, or another worker took some; the next run sees the rest.
