@@ -12,20 +12,23 @@ seed, so two runs at the same moment build the same complaints.
 """
 
 import random
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from complaints.authority import authority_of
+from complaints.intake import (
+    EarlierComplaints,
+    IntakeRules,
+    build_complaint,
+    reference_for,
+)
 from complaints.models import (
     Category,
     Complaint,
@@ -33,11 +36,11 @@ from complaints.models import (
     ComplaintUpdate,
     Remedy,
     RootCause,
-    SLATarget,
 )
-from crm.calendar import BusinessCalendar
+from complaints.services import build_check_in, build_handoff, build_remedy
 from customers.demo_data import DEMO_CUSTOMERS, DEMO_EMAIL_DOMAIN, DEMO_SEED
 from customers.models import Channel, Customer, FollowUp
+from customers.services import mark_done
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -46,9 +49,6 @@ Status = Complaint.Status
 Kind = ComplaintUpdate.Kind
 PHONE, EMAIL, SMS, IN_PERSON = Channel.PHONE, Channel.EMAIL, Channel.SMS, Channel.IN_PERSON
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
-REPEAT_WINDOW = timedelta(days=90)
-# Used when an owner deleted a severity's targets: (first response, update, resolution).
-FALLBACK_TARGET_MINUTES = (240, 480, 2400)
 
 
 # --- The script of a story -------------------------------------------------------------------
@@ -399,15 +399,8 @@ class _DemoBuilder:
         self.now = now
         self.rng = random.Random(DEMO_SEED)  # noqa: S311 - repeatable demo data, not secrets
         self.shift = timedelta()
-        self.calendar = BusinessCalendar.load()
-        self.targets = {
-            target.severity: (
-                target.first_response_minutes,
-                target.update_interval_minutes,
-                target.resolution_minutes,
-            )
-            for target in SLATarget.objects.all()
-        }
+        self.rules = IntakeRules.load()
+        self.calendar = self.rules.calendar
         self.categories = {
             (category.parent.name, category.name): category
             for category in Category.objects.filter(parent__isnull=False).select_related("parent")
@@ -416,13 +409,19 @@ class _DemoBuilder:
         self.authority = {username: authority_of(user) for username, user in staff.items()}
 
     def build(self) -> int:
-        played = [self._play(story) for story in STORIES]
-        played.sort(key=lambda story: story.complaint.received_at)
-        self._derive_history_fields([story.complaint for story in played])
+        # Each story a few minutes later than written, so that the times do not all end in
+        # round numbers; the whole story moves, so its events keep their order.
+        shifts = [timedelta(minutes=self.rng.randint(0, 9)) for _story in STORIES]
+        # Played in the order they came in: each is logged knowing the ones before it.
+        order = sorted(zip(STORIES, shifts, strict=True), key=lambda pair: self._received(*pair))
+        played: list[_Played] = []
+        for story, shift in order:
+            self.shift = shift
+            played.append(self._play(story, [earlier.complaint for earlier in played]))
         complaints = Complaint.objects.bulk_create([story.complaint for story in played])
         for complaint in complaints:
             # As logging does: the reference comes from the key the insert gave.
-            complaint.reference = f"C-{complaint.pk:06d}"
+            complaint.reference = reference_for(complaint.pk)
         Complaint.objects.bulk_update(complaints, ["reference"])
         Complaint.history.bulk_history_create(complaints)
         for story in played:
@@ -438,38 +437,35 @@ class _DemoBuilder:
 
     # --- playing a story ----------------------------------------------------------------
 
-    def _play(self, story: Story) -> _Played:
-        # Each story a few minutes later than written, so that the times do not all end in
-        # round numbers; the whole story moves, so its events keep their order.
-        self.shift = timedelta(minutes=self.rng.randint(0, 9))
+    def _received(self, story: Story, shift: timedelta) -> datetime:
+        return min(self.now - story.received_ago + shift, self.now - MINUTE)
+
+    def _play(self, story: Story, earlier: list[Complaint]) -> _Played:
         received = self._ago(story.received_ago)
-        first_response, update_interval, resolution = self.targets.get(
-            story.severity, FALLBACK_TARGET_MINUTES
-        )
+        update_interval = self.rules.minutes(story.severity)[1]
         ask_kind, ask_amount, ask_words = story.asked
-        complaint = Complaint(
-            customer=self.customers[story.customer],
-            channel=story.channel,
-            received_at=received,
+        customer = self.customers[story.customer]
+        complaint = build_complaint(
+            rules=self.rules,
+            earlier=_earlier(customer, received, earlier),
+            customer=customer,
             logged_by=self.staff[story.logged_by],
-            owner=self.staff[story.logged_by],
-            category=self.categories.get(story.category),
-            severity=story.severity,
+            received_at=received,
             customer_words=story.words,
+            channel=story.channel,
+            severity=story.severity,
+            category=self.categories.get(story.category),
             what_we_heard=story.heard,
             heard_confirmed=story.confirmed,
             asked_remedy_kind=ask_kind,
             asked_amount=ask_amount,
             asked_words=ask_words,
             needs_by=received + story.needs_within if story.needs_within else None,
-            promised_by=received + story.promised_within if story.promised_within else None,
-            first_response_due=self.calendar.add_business_minutes(received, first_response),
-            next_update_due=self.calendar.add_business_minutes(received, update_interval),
-            resolution_due=self.calendar.add_business_minutes(received, resolution),
-            created_at=received,
-            # Demo complaints need no intake alerts: the sweep must not send them.
-            intake_done_at=received,
         )
+        complaint.promised_by = received + story.promised_within if story.promised_within else None
+        complaint.created_at = received
+        # Demo complaints need no intake alerts: the sweep must not send them.
+        complaint.intake_done_at = received
         complaint._history_user = complaint.logged_by
         complaint._history_date = received
         played = _Played(complaint)
@@ -510,15 +506,11 @@ class _DemoBuilder:
                 self._record(played, at, by, Kind.REMEDY, f"{remedy} delivered.")
             case Handoff(to=to, note=note, accepted_ago=accepted_ago):
                 accepted = self._ago(accepted_ago)
-                played.handoffs.append(
-                    ComplaintHandoff(
-                        from_user=complaint.owner,
-                        to_user=self.staff[to],
-                        note=note,
-                        created_at=at,
-                        accepted_at=accepted,
-                    )
+                handoff = build_handoff(
+                    complaint=complaint, to_user=self.staff[to], note=note, at=at
                 )
+                handoff.accepted_at = accepted
+                played.handoffs.append(handoff)
                 sender = complaint.owner.get_username()
                 self._record(played, at, sender, Kind.REASSIGNMENT, f"Offered: {note}")
                 self._record(played, accepted, to, Kind.REASSIGNMENT, "Took it over.")
@@ -532,22 +524,17 @@ class _DemoBuilder:
                 self._move(played, at, complaint.owner.get_username(), Status.CLOSED)
 
     def _propose(self, played, at, by, kind, amount, description) -> None:
-        within = self.authority[by].covers(kind, amount)
-        played.remedies.append(
-            Remedy(
-                kind=kind,
-                amount=amount,
-                description=description,
-                proposed_by=self.staff[by],
-                proposed_at=at,
-                decision=Remedy.Decision.APPROVED if within else Remedy.Decision.PROPOSED,
-                auto_approved=within,
-                decided_by=self.staff[by] if within else None,
-                decided_at=at if within else None,
-            )
+        remedy = build_remedy(
+            complaint=played.complaint,
+            kind=kind,
+            amount=amount,
+            description=description,
+            proposer=self.staff[by],
+            authority=self.authority[by],
+            at=at,
         )
-        remedy = played.remedies[-1]
-        if within:
+        played.remedies.append(remedy)
+        if remedy.auto_approved:
             text = f"{remedy} approved within {self.staff[by].get_full_name()}'s authority."
             target = Status.INVESTIGATING
         else:
@@ -585,54 +572,40 @@ class _DemoBuilder:
 
     # --- what follows from the stories together ---------------------------------------------
 
-    def _derive_history_fields(self, complaints: list[Complaint]) -> None:
-        """Set the repeat flag and the expected time as logging would have, in received order."""
-        for index, complaint in enumerate(complaints):
-            earlier = complaints[:index]
-            complaint.is_repeat = any(
-                other.customer_id == complaint.customer_id
-                and complaint.received_at - other.received_at <= REPEAT_WINDOW
-                for other in earlier
-            )
-            closed_before = [
-                other
-                for other in earlier
-                if other.closed_at and other.closed_at <= complaint.received_at
-            ]
-            own = [c for c in closed_before if c.customer_id == complaint.customer_id]
-            durations = [c.closed_at - c.received_at for c in own or closed_before]
-            if durations:
-                complaint.expected_by = complaint.received_at + statistics.median(durations)
-
     def _check_ins(self, played: list[_Played]) -> None:
         """Schedule the after-resolution check-in of each resolved complaint; done if closed."""
-        complaint_type = ContentType.objects.get_for_model(Complaint)
         rows = []
         for story in played:
             complaint = story.complaint
             if complaint.resolved_at is None:
                 continue
-            due_at = complaint.resolved_at + timedelta(days=settings.COMPLAINT_CHECK_IN_DAYS)
-            follow_up = FollowUp(
-                customer=complaint.customer,
-                owner=complaint.owner,
-                kind=FollowUp.Kind.AFTER_RESOLUTION,
-                subject=f"Check-in on {complaint.reference}: did the fix hold?",
-                due_at=due_at,
-                channel=complaint.customer.preferred_channel,
-                created_by=complaint.owner,
-                created_at=complaint.resolved_at,
-                assigned_at=complaint.resolved_at,
-                source_type=complaint_type,
-                source_id=complaint.pk,
+            follow_up = build_check_in(
+                complaint=complaint, actor=complaint.owner, resolved_at=complaint.resolved_at
             )
             if complaint.closed_at:
-                follow_up.status = FollowUp.Status.DONE
-                follow_up.completed_at = complaint.closed_at
-                follow_up.completed_by = complaint.owner
-                follow_up.outcome = story.check_in_outcome
+                mark_done(
+                    follow_up,
+                    by=complaint.owner,
+                    at=complaint.closed_at,
+                    outcome=story.check_in_outcome,
+                )
             rows.append(follow_up)
         bulk_create_with_history(rows, FollowUp, default_date=self.now)
 
     def _ago(self, ago: timedelta) -> datetime:
         return min(self.now - ago + self.shift, self.now - MINUTE)
+
+
+def _earlier(customer: Customer, received: datetime, played: list[Complaint]) -> EarlierComplaints:
+    """What logging would read of the complaints played before this one."""
+    closed = sorted(
+        (c for c in played if c.closed_at and c.closed_at <= received),
+        key=lambda complaint: complaint.closed_at,
+        reverse=True,
+    )
+    own = [complaint for complaint in closed if complaint.customer_id == customer.pk]
+    return EarlierComplaints(
+        received=[c.received_at for c in played if c.customer_id == customer.pk],
+        closure_times=[c.closed_at - c.received_at for c in own],
+        business_closure_times=[c.closed_at - c.received_at for c in closed],
+    )

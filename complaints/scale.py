@@ -3,21 +3,27 @@
 About one complaint per customer of the batch, in every status, with about three timeline
 entries and half a remedy each, and the after-resolution check-in of each resolved complaint.
 Most are closed, as in a business that has run for a while; the open ones are recent, some
-past their SLA deadlines. Rows go in with ``bulk_create`` and no history, like the customers'.
+past their SLA deadlines. Rows are built and go in like the customers' (see customers.scale).
 """
 
-import itertools
 import random
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat, LPad
+from django.db.models import QuerySet
 
 from complaints.authority import Authority, authority_of
+from complaints.intake import (
+    RECENT_CLOSURES,
+    EarlierComplaints,
+    IntakeRules,
+    build_complaint,
+    reference_for,
+)
 from complaints.models import (
     Category,
     Complaint,
@@ -27,11 +33,11 @@ from complaints.models import (
     RemedyKind,
     RootCause,
     Severity,
-    SLATarget,
 )
-from crm.calendar import BusinessCalendar
+from complaints.services import build_check_in, build_remedy
+from crm.bulk import insert_rows, number_rows
 from customers.models import Channel, Customer, FollowUp, FollowUpReschedule
-from customers.scale import INSERT_ROWS, ScaleBatch, ScaleStep
+from customers.scale import ScaleBatch, ScaleStep
 
 Status = Complaint.Status
 Kind = ComplaintUpdate.Kind
@@ -52,11 +58,8 @@ STATUS_WEIGHTS = [8, 7, 15, 7, 8, 10, 45]
 SEVERITIES = [Severity.LOW, Severity.NORMAL, Severity.HIGH, Severity.CRITICAL]
 SEVERITY_WEIGHTS = [20, 55, 20, 5]
 CHANNELS = [channel for channel, _label in Channel.choices]
-REPEAT_WINDOW = timedelta(days=90)
 MINUTE, DAY = timedelta(minutes=1), timedelta(days=1)
 CHECK_IN = timedelta(days=settings.COMPLAINT_CHECK_IN_DAYS)
-# Used when an owner deleted a severity's targets: (first response, update, resolution).
-FALLBACK_TARGET_MINUTES = (240, 480, 2400)
 WORDS = [
     ("The delivery came two days late and we ran out.", "Late delivery; they ran out of stock."),
     ("Half the bags arrived split open.", "Damaged in transit."),
@@ -91,28 +94,17 @@ MONEY_REMEDIES = [
 class _Setting:
     """What every complaint of a batch is drawn against, read once per batch."""
 
-    categories: list[int]
+    categories: list[Category]
     root_causes: list[int]
-    targets: dict[str, tuple[int, int, int]]
-    calendar: BusinessCalendar
+    rules: IntakeRules
     authority: Authority  # the scale staff's: all of them are front-line staff
 
     @classmethod
     def load(cls, batch: ScaleBatch) -> "_Setting":
         return cls(
-            categories=list(
-                Category.objects.filter(parent__isnull=False).values_list("pk", flat=True)
-            ),
+            categories=list(Category.objects.filter(parent__isnull=False).order_by("pk")),
             root_causes=list(RootCause.objects.values_list("pk", flat=True)),
-            targets={
-                target.severity: (
-                    target.first_response_minutes,
-                    target.update_interval_minutes,
-                    target.resolution_minutes,
-                )
-                for target in SLATarget.objects.all()
-            },
-            calendar=BusinessCalendar.load(),
+            rules=IntakeRules.load(),
             authority=authority_of(batch.staff[0]),
         )
 
@@ -121,33 +113,45 @@ def seed_complaints(batch: ScaleBatch) -> dict[str, int]:
     """Create about one complaint per customer of the batch, with updates and remedies."""
     rng, now = batch.rng, batch.now
     setting = _Setting.load(batch)
+    # The business's recent closures, for the expected time of a first-time complainant.
+    closures: deque[timedelta] = deque(maxlen=RECENT_CLOSURES)
     drafts: list[_Draft] = []
     for customer in batch.customers:
         count = rng.choices(COMPLAINTS_PER_CUSTOMER, COMPLAINTS_WEIGHTS)[0]
-        own = sorted(
-            (_draft(customer, rng, now, setting, batch.staff) for _number in range(count)),
-            key=lambda draft: draft.complaint.received_at,
+        # When each came in first, so that each is logged knowing the ones before it.
+        starts = sorted(
+            (_start(customer, rng, now) for _number in range(count)), key=lambda s: s[1]
         )
-        for earlier, later in itertools.pairwise(own):
-            gap = later.complaint.received_at - earlier.complaint.received_at
-            later.complaint.is_repeat = timedelta(0) < gap <= REPEAT_WINDOW
-        drafts += own
-    complaints = Complaint.objects.bulk_create(
-        [draft.complaint for draft in drafts], batch_size=INSERT_ROWS
-    )
-    _set_references(complaints)
+        own: list[Complaint] = []
+        for status, received in starts:
+            earlier = EarlierComplaints(
+                received=[complaint.received_at for complaint in own],
+                closure_times=_closure_times(own, received),
+                business_closure_times=list(reversed(closures)),
+            )
+            draft = _draft(customer, status, received, earlier, rng, now, setting, batch.staff)
+            own.append(draft.complaint)
+            if draft.complaint.closed_at:
+                closures.append(draft.complaint.closed_at - draft.complaint.received_at)
+            drafts.append(draft)
+    complaints = [draft.complaint for draft in drafts]
+    insert_rows(Complaint, _numbered(complaints), keys=True)
     updates, remedies = [], []
     for draft in drafts:
         for row in draft.updates:
-            row.complaint_id = draft.complaint.pk
+            row.complaint = draft.complaint
             updates.append(row)
-        for row in draft.remedies:
-            row.complaint_id = draft.complaint.pk
-            remedies.append(row)
-    ComplaintUpdate.objects.bulk_create(updates, batch_size=INSERT_ROWS)
-    Remedy.objects.bulk_create(remedies, batch_size=INSERT_ROWS)
-    check_ins = _check_ins(complaints)
-    FollowUp.objects.bulk_create(check_ins, batch_size=INSERT_ROWS)
+        remedies += draft.remedies
+    insert_rows(ComplaintUpdate, updates)
+    insert_rows(Remedy, remedies)
+    check_ins = [
+        build_check_in(
+            complaint=complaint, actor=complaint.owner, resolved_at=complaint.resolved_at
+        )
+        for complaint in complaints
+        if complaint.status == Status.RESOLVED
+    ]
+    insert_rows(FollowUp, check_ins)
     return {
         "complaints": len(complaints),
         "complaint updates": len(updates),
@@ -156,22 +160,19 @@ def seed_complaints(batch: ScaleBatch) -> dict[str, int]:
     }
 
 
-def _set_references(complaints: list[Complaint]) -> None:
-    """Give the new complaints their references as logging does, from their keys: C-000123.
+def _closure_times(own: list[Complaint], received: datetime) -> list[timedelta]:
+    """How long the customer's complaints closed before received took, most recent first."""
+    closed = [c for c in own if c.closed_at is not None and c.closed_at <= received]
+    closed.sort(key=lambda complaint: complaint.closed_at, reverse=True)
+    return [complaint.closed_at - complaint.received_at for complaint in closed]
 
-    One UPDATE computed by the database: updating row by row took a quarter of the step.
-    """
-    if not complaints:
-        return
-    keys = [complaint.pk for complaint in complaints]
-    digits = Cast("pk", output_field=CharField())
-    # Six digits at least, as f"C-{pk:06d}" gives: LPAD would cut a longer number short.
-    padded = Case(When(pk__lt=1_000_000, then=LPad(digits, 6, Value("0"))), default=digits)
-    Complaint.objects.filter(pk__gte=min(keys), pk__lte=max(keys), reference=None).update(
-        reference=Concat(Value("C-"), padded, output_field=CharField())
-    )
+
+def _numbered(complaints: list[Complaint]) -> list[Complaint]:
+    """Give the complaints their keys, then their references from them as logging does."""
+    number_rows(Complaint, complaints)
     for complaint in complaints:
-        complaint.reference = f"C-{complaint.pk:06d}"
+        complaint.reference = reference_for(complaint.pk)
+    return complaints
 
 
 def clear_complaints() -> dict[str, int]:
@@ -209,44 +210,50 @@ class _Draft:
     remedies: list[Remedy]
 
 
-def _draft(
-    customer: Customer, rng: random.Random, now: datetime, setting: _Setting, staff: list
-) -> _Draft:
+def _start(customer: Customer, rng: random.Random, now: datetime) -> tuple[str, datetime]:
+    """Draw how far a complaint got and when it came in."""
     status = rng.choices(STATUSES, STATUS_WEIGHTS)[0]
     received = _received(status, customer, rng, now)
     # A customer too new for a complaint closed after its check-in has it still resolved.
     if status == Status.CLOSED and now - received < CHECK_IN + DAY:
         status = Status.RESOLVED
+    return status, received
+
+
+def _draft(
+    customer: Customer,
+    status: str,
+    received: datetime,
+    earlier: EarlierComplaints,
+    rng: random.Random,
+    now: datetime,
+    setting: _Setting,
+    staff: list,
+) -> _Draft:
     severity = rng.choices(SEVERITIES, SEVERITY_WEIGHTS)[0]
-    first_response, update_interval, resolution = setting.targets.get(
-        severity, FALLBACK_TARGET_MINUTES
-    )
-    owner_id = customer.account_owner_id if rng.random() < 0.8 else rng.choice(staff).pk
+    first_response, update_interval, _resolution = setting.rules.minutes(severity)
+    owner = customer.account_owner if rng.random() < 0.8 else rng.choice(staff)
     words, heard = rng.choice(WORDS)
-    add = setting.calendar.add_business_minutes
-    complaint = Complaint(
-        customer_id=customer.pk,
-        channel=rng.choice(CHANNELS),
+    add = setting.rules.calendar.add_business_minutes
+    complaint = build_complaint(
+        rules=setting.rules,
+        earlier=earlier,
+        customer=customer,
+        logged_by=owner,
         received_at=received,
-        logged_by_id=owner_id,
-        owner_id=owner_id,
-        category_id=rng.choice(setting.categories) if setting.categories else None,
-        severity=severity,
         customer_words=words,
+        channel=rng.choice(CHANNELS),
+        severity=severity,
+        category=rng.choice(setting.categories) if setting.categories else None,
         what_we_heard=heard,
         heard_confirmed=rng.random() < 0.6,
-        expected_by=received + timedelta(days=rng.uniform(2, 12)),
-        first_response_due=add(received, first_response),
-        next_update_due=add(received, update_interval),
-        resolution_due=add(received, resolution),
-        status=status,
-        created_at=received,
-        # Seeded complaints need no intake alerts: the sweep must not send thousands.
-        intake_done_at=received,
+        needs_by=received + timedelta(days=rng.randint(1, 7)) if rng.random() < 0.3 else None,
     )
-    if rng.random() < 0.3:
-        complaint.needs_by = received + timedelta(days=rng.randint(1, 7))
-    updates = [_update(Kind.NOTE, received, owner_id, text="Complaint logged.")]
+    complaint.status = status
+    complaint.created_at = received
+    # Seeded complaints need no intake alerts: the sweep must not send thousands.
+    complaint.intake_done_at = received
+    updates = [_update(Kind.NOTE, received, owner, text="Complaint logged.")]
     remedies: list[Remedy] = []
     if status == Status.NEW:
         return _Draft(complaint, updates, remedies)
@@ -259,7 +266,7 @@ def _draft(
         _update(
             Kind.CUSTOMER_UPDATE,
             acknowledged,
-            owner_id,
+            owner,
             text=rng.choice(CUSTOMER_UPDATES),
             channel=complaint.channel,
         )
@@ -273,28 +280,28 @@ def _draft(
     else:
         resolved, closed = _between(acknowledged, now, rng), None
     if status in {Status.INVESTIGATING, Status.WAITING_ON_CUSTOMER}:
-        updates.append(_status(Status.ACKNOWLEDGED, status, resolved, owner_id))
+        updates.append(_status(Status.ACKNOWLEDGED, status, resolved, owner))
         if status == Status.WAITING_ON_CUSTOMER:
             complaint.paused_at = resolved
         elif rng.random() < 0.3:
-            remedies.append(_remedy(rng, setting, owner_id, resolved, within=True))
+            remedies.append(_remedy(complaint, rng, setting, owner, resolved, within=True))
     elif status == Status.AWAITING_APPROVAL:
-        remedies.append(_remedy(rng, setting, owner_id, resolved, within=False))
-        updates.append(_status(Status.ACKNOWLEDGED, status, resolved, owner_id))
+        remedies.append(_remedy(complaint, rng, setting, owner, resolved, within=False))
+        updates.append(_status(Status.ACKNOWLEDGED, status, resolved, owner))
     elif status in {Status.RESOLVED, Status.CLOSED}:
         if rng.random() < 0.7:
-            remedies.append(_remedy(rng, setting, owner_id, resolved, within=True))
+            remedies.append(_remedy(complaint, rng, setting, owner, resolved, within=True))
             remedies[-1].decision = Remedy.Decision.DELIVERED
             remedies[-1].delivered_at = resolved
         complaint.resolved_at = resolved
-        updates.append(_status(Status.ACKNOWLEDGED, Status.RESOLVED, resolved, owner_id))
+        updates.append(_status(Status.ACKNOWLEDGED, Status.RESOLVED, resolved, owner))
     if closed:
         complaint.closed_at = complaint.satisfied_at = closed
         complaint.outcome_satisfied = True
         complaint.handling_rating = rng.choices([1, 2, 3, 4, 5], [3, 7, 20, 35, 35])[0]
         complaint.root_cause_id = rng.choice(setting.root_causes) if setting.root_causes else None
         complaint.corrective_note = rng.choice(CORRECTIVE_NOTES)
-        updates.append(_status(Status.RESOLVED, Status.CLOSED, closed, owner_id))
+        updates.append(_status(Status.RESOLVED, Status.CLOSED, closed, owner))
     return _Draft(complaint, updates, remedies)
 
 
@@ -321,20 +328,24 @@ def _between(start: datetime, end: datetime, rng: random.Random) -> datetime:
     return start + (end - start) * rng.random()
 
 
-def _update(kind: str, at: datetime, author_id: int, *, text="", channel="") -> ComplaintUpdate:
-    return ComplaintUpdate(
-        kind=kind, created_at=at, author_id=author_id, text=text, channel=channel
-    )
+def _update(kind: str, at: datetime, author, *, text="", channel="") -> ComplaintUpdate:
+    return ComplaintUpdate(kind=kind, created_at=at, author=author, text=text, channel=channel)
 
 
-def _status(old: str, new: str, at: datetime, author_id: int) -> ComplaintUpdate:
-    update = _update(Kind.STATUS, at, author_id)
+def _status(old: str, new: str, at: datetime, author) -> ComplaintUpdate:
+    update = _update(Kind.STATUS, at, author)
     update.from_status, update.to_status = old, new
     return update
 
 
 def _remedy(
-    rng: random.Random, setting: _Setting, proposer_id: int, at: datetime, *, within: bool
+    complaint: Complaint,
+    rng: random.Random,
+    setting: _Setting,
+    proposer,
+    at: datetime,
+    *,
+    within: bool,
 ) -> Remedy:
     """A remedy within the proposer's authority (approved at once), or above it (proposed)."""
     authority = setting.authority
@@ -356,35 +367,11 @@ def _remedy(
         limited = [row for row in MONEY_REMEDIES if authority.limit_for(row[0]) is not None]
         kind, smallest, largest = rng.choice(limited)
         amount = authority.limit_for(kind) + Decimal(rng.randint(smallest, largest))
-    remedy = Remedy(
+    return build_remedy(
+        complaint=complaint,
         kind=kind,
         amount=amount,
-        proposed_by_id=proposer_id,
-        proposed_at=at,
-        decision=Remedy.Decision.APPROVED if within else Remedy.Decision.PROPOSED,
-        auto_approved=within,
+        proposer=proposer,
+        authority=authority,
+        at=at,
     )
-    if within:
-        remedy.decided_by_id, remedy.decided_at = proposer_id, at
-    return remedy
-
-
-def _check_ins(complaints: list[Complaint]) -> list[FollowUp]:
-    """The open after-resolution check-in of each resolved (not yet closed) complaint."""
-    complaint_type = ContentType.objects.get_for_model(Complaint)
-    return [
-        FollowUp(
-            customer_id=complaint.customer_id,
-            owner_id=complaint.owner_id,
-            kind=FollowUp.Kind.AFTER_RESOLUTION,
-            subject=f"Check-in on {complaint.reference}: did the fix hold?",
-            due_at=complaint.resolved_at + timedelta(days=settings.COMPLAINT_CHECK_IN_DAYS),
-            created_by_id=complaint.owner_id,
-            created_at=complaint.resolved_at,
-            assigned_at=complaint.resolved_at,
-            source_type=complaint_type,
-            source_id=complaint.pk,
-        )
-        for complaint in complaints
-        if complaint.status == Status.RESOLVED
-    ]

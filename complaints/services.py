@@ -5,7 +5,6 @@ service), runs in one transaction on the locked complaint row and records what h
 complaint's timeline. Refusals raise ComplaintError, IllegalTransition or PermissionDenied.
 """
 
-import statistics
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -15,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.authority import approvers_for, authority_of
+from complaints.authority import Authority, approvers_for, authority_of
+from complaints.intake import (
+    EarlierComplaints,
+    IntakeRules,
+    build_complaint,
+    reference_for,
+    sla_minutes,
+)
 from complaints.models import (
     FREE_REMEDIES,
     MAX_REMEDY_AMOUNT,
@@ -28,7 +34,6 @@ from complaints.models import (
     Remedy,
     RemedyKind,
     RootCause,
-    SLATarget,
     is_remedy_amount,
 )
 from crm import handoffs
@@ -42,9 +47,6 @@ from customers.models import Contact, Customer, FollowUp
 from customers.text import person_name
 
 MANAGE_ANY_COMPLAINT = "complaints.manage_any_complaint"
-REPEAT_WINDOW = timedelta(days=90)
-# Used when an owner has not set SLA targets for a severity: (response, update, resolution).
-FALLBACK_TARGET_MINUTES = (240, 480, 2400)
 
 Status = Complaint.Status
 
@@ -111,45 +113,6 @@ def _locked(complaint: Complaint, *, actor, expected_version: int | None, must_a
 # --- Intake ----------------------------------------------------------------------------------
 
 
-def sla_minutes(severity: str) -> tuple[int, int, int]:
-    """Return (first response, update interval, resolution) business minutes for a severity."""
-    target = SLATarget.objects.filter(severity=severity).first()
-    if target is None:
-        return FALLBACK_TARGET_MINUTES
-    return (
-        target.first_response_minutes,
-        target.update_interval_minutes,
-        target.resolution_minutes,
-    )
-
-
-def expected_by(customer: Customer, received_at: datetime) -> datetime | None:
-    """Return when the customer expects closure: their median time to closure so far.
-
-    A customer without closed complaints is expected to expect what the business usually
-    takes: the median over every closed complaint. None when nothing was ever closed.
-    """
-    own = _closure_durations(Complaint.objects.filter(customer=customer))
-    durations = own or _closure_durations(Complaint.objects.all())
-    if not durations:
-        return None
-    return received_at + statistics.median(durations)
-
-
-# The business's median is taken over its most recent closures: recent enough to be current,
-# few enough to stay cheap at any size.
-RECENT_CLOSURES = 500
-
-
-def _closure_durations(complaints) -> list[timedelta]:
-    pairs = (
-        complaints.filter(closed_at__isnull=False)
-        .order_by("-closed_at")
-        .values_list("received_at", "closed_at")[:RECENT_CLOSURES]
-    )
-    return [closed - received for received, closed in pairs]
-
-
 @transaction.atomic
 def log_complaint(
     *,
@@ -178,33 +141,26 @@ def log_complaint(
     if customer is None:
         customer = customer_services.create_customer(actor=actor, customer=new_customer)
     received_at = received_at or timezone.now()
-    calendar = BusinessCalendar.load()
-    response, update, resolution = sla_minutes(severity)
-    complaint = Complaint.objects.create(
+    complaint = build_complaint(
+        rules=IntakeRules.load(severity=severity),
+        earlier=EarlierComplaints.of(customer, received_at),
         customer=customer,
-        contact=contact,
-        channel=channel,
-        received_at=received_at,
         logged_by=actor,
-        owner=actor,
-        category=category,
-        severity=severity,
+        received_at=received_at,
         customer_words=customer_words,
+        channel=channel,
+        severity=severity,
+        category=category,
         what_we_heard=what_we_heard,
         heard_confirmed=heard_confirmed,
         asked_remedy_kind=asked_remedy_kind,
         asked_amount=asked_amount,
         asked_words=asked_words,
         needs_by=needs_by,
-        expected_by=expected_by(customer, received_at),
-        first_response_due=calendar.add_business_minutes(received_at, response),
-        next_update_due=calendar.add_business_minutes(received_at, update),
-        resolution_due=calendar.add_business_minutes(received_at, resolution),
-        is_repeat=Complaint.objects.filter(
-            customer=customer, received_at__gte=received_at - REPEAT_WINDOW
-        ).exists(),
+        contact=contact,
     )
-    complaint.reference = f"C-{complaint.pk:06d}"
+    complaint.save()
+    complaint.reference = reference_for(complaint.pk)
     complaint.save(update_fields=["reference"])
     _record(complaint, actor=actor, kind=ComplaintUpdate.Kind.NOTE, text=_("Complaint logged."))
     # After commit, and robustly: a broker that is down must not lose the complaint; the
@@ -418,6 +374,33 @@ def check_amount(amount) -> None:
     raise ComplaintError(_("Give the amount in whole cents (two decimal places at most)."))
 
 
+def build_remedy(
+    *,
+    complaint: Complaint,
+    kind: str,
+    amount: Decimal | None,
+    proposer,
+    authority: Authority,
+    at: datetime,
+    description: str = "",
+) -> Remedy:
+    """Return the unsaved remedy propose_remedy saves: approved at once within the proposer's
+    authority, else proposed for someone above it to decide."""
+    within = authority.covers(kind, amount)
+    return Remedy(
+        complaint=complaint,
+        kind=kind,
+        amount=amount,
+        description=description,
+        proposed_by=proposer,
+        proposed_at=at,
+        decision=Remedy.Decision.APPROVED if within else Remedy.Decision.PROPOSED,
+        auto_approved=within,
+        decided_by=proposer if within else None,
+        decided_at=at if within else None,
+    )
+
+
 @transaction.atomic
 def propose_remedy(
     *,
@@ -431,20 +414,18 @@ def propose_remedy(
     """Offer a remedy: approved at once within the actor's authority, else sent for approval."""
     complaint = _locked(complaint, actor=actor, expected_version=expected_version)
     check_remedy(kind, amount)
-    within = authority_of(actor).covers(kind, amount)
     now = timezone.now()
-    remedy = Remedy.objects.create(
+    remedy = build_remedy(
         complaint=complaint,
         kind=kind,
         amount=amount,
         description=description,
-        proposed_by=actor,
-        proposed_at=now,
-        decision=Remedy.Decision.APPROVED if within else Remedy.Decision.PROPOSED,
-        auto_approved=within,
-        decided_by=actor if within else None,
-        decided_at=now if within else None,
+        proposer=actor,
+        authority=authority_of(actor),
+        at=now,
     )
+    remedy.save()
+    within = remedy.auto_approved
     if complaint.status == Status.NEW:
         complaint.acknowledged_at = now
     if within:
@@ -551,17 +532,25 @@ def resolve(
     now = timezone.now()
     complaint.resolved_at = now
     complaint.save()
-    customer_services.create_follow_up(
-        actor=actor,
+    customer_services.add_follow_up(
+        actor=actor, follow_up=build_check_in(complaint=complaint, actor=actor, resolved_at=now)
+    )
+    return complaint
+
+
+def build_check_in(*, complaint: Complaint, actor, resolved_at: datetime) -> FollowUp:
+    """Return the unsaved after-resolution check-in resolving schedules, owned by the owner."""
+    return customer_services.build_follow_up(
         customer=complaint.customer,
         owner=complaint.owner,
         kind=FollowUp.Kind.AFTER_RESOLUTION,
         subject=_("Check-in on %(reference)s: did the fix hold?")
         % {"reference": complaint.reference},
-        due_at=now + timedelta(days=settings.COMPLAINT_CHECK_IN_DAYS),
+        due_at=resolved_at + timedelta(days=settings.COMPLAINT_CHECK_IN_DAYS),
+        created_by=actor,
         source=complaint,
+        now=resolved_at,
     )
-    return complaint
 
 
 def _check_closure(root_cause: RootCause | None, corrective_note: str) -> None:
@@ -743,6 +732,13 @@ class ComplaintHandoffs(HandoffKind):
 
 
 COMPLAINT_HANDOFFS = ComplaintHandoffs()
+
+
+def build_handoff(*, complaint: Complaint, to_user, note: str, at: datetime) -> ComplaintHandoff:
+    """Return the unsaved offer offer_handoff saves: from the owner now, to to_user."""
+    return handoffs.build_offer(
+        COMPLAINT_HANDOFFS, subject=complaint, to_user=to_user, note=note, at=at
+    )
 
 
 def offer_handoff(

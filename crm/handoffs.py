@@ -227,6 +227,21 @@ def _refuse_if_answered(kind: HandoffKind, handoff) -> None:
 
 
 @transaction.atomic
+def build_offer(kind: HandoffKind, *, subject, to_user, note: str, at=None, **stored):
+    """Return the unsaved offer that offer_handoff saves: from the subject's owner to to_user.
+
+    The demo and scale data build their offers here too, so that they hold what a real one does.
+    """
+    return kind.model(
+        **{kind.model.subject_field: subject},
+        from_user=subject.owner,
+        to_user=to_user,
+        note=note,
+        created_at=at or timezone.now(),
+        **stored,
+    )
+
+
 def offer_handoff(
     kind: HandoffKind,
     *,
@@ -254,13 +269,8 @@ def offer_handoff(
     # The one-pending constraint would refuse it too; this says so in words.
     if kind.model.objects.filter(**{kind.model.subject_field: subject}).pending().exists():
         raise kind.error(_("A handoff is already waiting for an answer."))
-    handoff = kind.model.objects.create(
-        **{kind.model.subject_field: subject},
-        from_user=subject.owner,
-        to_user=to_user,
-        note=note,
-        **stored,
-    )
+    handoff = build_offer(kind, subject=subject, to_user=to_user, note=note, **stored)
+    handoff.save()
     kind.offered(subject, handoff, actor=actor)
     kind.record(
         subject,

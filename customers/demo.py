@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -48,6 +47,7 @@ from customers.models import (
     FollowUpReschedule,
     Interaction,
 )
+from customers.services import build_follow_up, build_interaction, mark_done
 from customers.text import search_key
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ class _DemoBuilder:
         for touch in self.rng.sample(touches, min(count, len(touches))):
             summary, heard, channel, direction, positive = touch
             rows.append(
-                Interaction(
+                build_interaction(
                     customer=customer,
                     contact=self._some_contact(customer),
                     staff=self._some_staff(spec.owner),
@@ -207,7 +207,7 @@ class _DemoBuilder:
             )
         if customer.lost_on:
             rows.append(
-                Interaction(
+                build_interaction(
                     customer=customer,
                     contact=self._some_contact(customer),
                     staff=self.staff[spec.owner],
@@ -237,43 +237,36 @@ class _DemoBuilder:
             # Most are kept early; one in four runs a little late, as in real life.
             lateness = timedelta(minutes=self.rng.choice([-90, -45, -20, -5, 40]))
             owner = self.staff[spec.owner]
-            rows.append(
-                FollowUp(
-                    customer=customer,
-                    owner=owner,
-                    kind=kind,
-                    subject=subject,
-                    due_at=due_at,
-                    promised_to_customer=kind in {Kind.PROMISE, Kind.CALLBACK},
-                    channel=spec.channel,
-                    status=FollowUp.Status.DONE,
-                    completed_at=due_at + lateness,
-                    completed_by=owner,
-                    outcome=outcome,
-                    created_by=owner,
-                    created_at=due_at - timedelta(days=self.rng.randint(1, 4)),
-                    assigned_at=due_at - timedelta(days=self.rng.randint(1, 4)),
-                )
+            follow_up = build_follow_up(
+                customer=customer,
+                owner=owner,
+                kind=kind,
+                subject=subject,
+                due_at=due_at,
+                promised_to_customer=kind in {Kind.PROMISE, Kind.CALLBACK},
+                channel=spec.channel,
+                created_by=owner,
+                now=due_at - timedelta(days=self.rng.randint(1, 4)),
             )
+            mark_done(follow_up, by=owner, at=due_at + lateness, outcome=outcome)
+            rows.append(follow_up)
         if spec.key == "emily":
-            rows.append(
-                FollowUp(
-                    customer=customer,
-                    owner=self.staff[spec.owner],
-                    kind=Kind.OTHER,
-                    subject="Send the loyalty discount offer",
-                    due_at=self._at(newest),
-                    status=FollowUp.Status.CANCELLED,
-                    outcome="She left and asked not to be contacted.",
-                    created_by=self.staff[spec.owner],
-                    created_at=self._at(newest + 5),
-                    assigned_at=self._at(newest + 5),
-                )
+            follow_up = build_follow_up(
+                customer=customer,
+                owner=self.staff[spec.owner],
+                kind=Kind.OTHER,
+                subject="Send the loyalty discount offer",
+                due_at=self._at(newest),
+                created_by=self.staff[spec.owner],
+                now=self._at(newest + 5),
             )
+            follow_up.status = FollowUp.Status.CANCELLED
+            follow_up.outcome = "She left and asked not to be contacted."
+            rows.append(follow_up)
         elif spec.status == ACTIVE and not spec.do_not_contact and self.rng.random() < 0.5:
             subject, kind = self.rng.choice(LATER_WORK)
             rows.append(
-                FollowUp(
+                build_follow_up(
                     customer=customer,
                     owner=self.staff[spec.owner],
                     kind=kind,
@@ -281,8 +274,7 @@ class _DemoBuilder:
                     due_at=self._ahead(self.rng.randint(3, 21)),
                     channel=spec.channel,
                     created_by=self.staff[spec.owner],
-                    created_at=self._at(self.rng.randint(1, 10)),
-                    assigned_at=self._at(self.rng.randint(1, 10)),
+                    now=self._at(self.rng.randint(1, 10)),
                 )
             )
         return rows
@@ -290,7 +282,7 @@ class _DemoBuilder:
     def _scenes(self) -> None:
         """The open commitments people see first: overdue, due today, due soon."""
         requests = {
-            scene: Interaction(
+            scene: build_interaction(
                 customer=self.customers[scene.customer],
                 contact=self._some_contact(self.customers[scene.customer]),
                 staff=self.staff[scene.owner],
@@ -307,7 +299,6 @@ class _DemoBuilder:
             if scene.heard
         }
         bulk_create_with_history(list(requests.values()), Interaction, default_date=self.now)
-        interaction_type = ContentType.objects.get_for_model(Interaction)
         rows = []
         for scene in SCENES:
             due_at = self._due(scene)
@@ -316,9 +307,8 @@ class _DemoBuilder:
                 created_by, assigned_at = self.staff[scene.assigned_by], self.now
             else:
                 created_by, assigned_at = owner, min(self.now, due_at) - timedelta(days=1)
-            source = requests.get(scene)
             rows.append(
-                FollowUp(
+                build_follow_up(
                     customer=self.customers[scene.customer],
                     owner=owner,
                     kind=scene.kind,
@@ -327,10 +317,8 @@ class _DemoBuilder:
                     promised_to_customer=scene.promised,
                     channel=self.customers[scene.customer].preferred_channel,
                     created_by=created_by,
-                    created_at=assigned_at,
-                    assigned_at=assigned_at,
-                    source_type=interaction_type if source else None,
-                    source_id=source.pk if source else None,
+                    source=requests.get(scene),
+                    now=assigned_at,
                 )
             )
         follow_ups = bulk_create_with_history(rows, FollowUp, default_date=self.now)

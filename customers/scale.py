@@ -3,8 +3,10 @@
 ``manage.py seed_scale`` builds the data set in batches. For each batch it runs every app's
 ``ScaleStep`` in turn: this module's step creates the customers with their contacts,
 interactions and follow-ups; the steps of the apps above `customers` (complaints, onboarding)
-add their rows for the same customers. Rows go in with ``bulk_create`` and no history: the
-point is volume, fast.
+add their rows for the same customers. Every row is built by its service's builder
+(``build_follow_up``…), so it holds what the service would store; rows go in without history,
+through ``crm.bulk.insert_rows`` (COPY on PostgreSQL) where nothing points at them and
+``bulk_create`` where later rows need their keys: the point is volume, fast.
 """
 
 import random
@@ -17,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from crm import roles
+from crm.bulk import insert_rows
 from customers.models import (
     Channel,
     Contact,
@@ -25,6 +28,7 @@ from customers.models import (
     FollowUpReschedule,
     Interaction,
 )
+from customers.services import build_follow_up, build_interaction, mark_done
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -33,10 +37,6 @@ SCALE_EMAIL_DOMAIN = "scale.tend.example"  # reserved for examples (RFC 2606)
 SCALE_STAFF_PREFIX = "scale-staff-"
 SCALE_STAFF_COUNT = 10
 DAY_SECONDS = 24 * 60 * 60
-# Rows per INSERT statement. A fixed size keeps the statement text the same from batch to batch:
-# SQLite's driver caches up to 128 prepared statements, and one statement per distinct row count
-# of a batch-sized insert held gigabytes at 100,000 customers.
-INSERT_ROWS = 500
 # Contacts' phone numbers come from a range of their own, so each number belongs to one person
 # (as long as there are fewer than ten million customers).
 CONTACT_PHONES_FROM = 10_000_000
@@ -170,13 +170,13 @@ def seed_customers(batch: ScaleBatch) -> dict[str, int]:
     """Create the batch's customers, with about 2 contacts, 10 interactions, 5 follow-ups each."""
     rng, now = batch.rng, batch.now
     customers = [_customer(number, rng, now, batch.staff) for number in batch.numbers()]
-    Customer.objects.bulk_create(customers, batch_size=INSERT_ROWS)
+    insert_rows(Customer, customers, keys=True)
     contacts = [
         contact
         for number, customer in zip(batch.numbers(), customers, strict=True)
         for contact in _contacts(number, customer, rng)
     ]
-    Contact.objects.bulk_create(contacts, batch_size=INSERT_ROWS)
+    insert_rows(Contact, contacts, keys=True)
     contacts_of: dict[int, list[Contact]] = {}
     for contact in contacts:
         contacts_of.setdefault(contact.customer_id, []).append(contact)
@@ -185,13 +185,13 @@ def seed_customers(batch: ScaleBatch) -> dict[str, int]:
         for customer in customers
         for interaction in _interactions(customer, contacts_of[customer.pk], rng, now)
     ]
-    Interaction.objects.bulk_create(interactions, batch_size=INSERT_ROWS)
+    insert_rows(Interaction, interactions)
     follow_ups = [
         follow_up
         for customer in customers
         for follow_up in _follow_ups(customer, rng, now, batch.staff)
     ]
-    FollowUp.objects.bulk_create(follow_ups, batch_size=INSERT_ROWS)
+    insert_rows(FollowUp, follow_ups)
     batch.customers, batch.contacts = customers, contacts
     return {
         "customers": len(customers),
@@ -293,10 +293,10 @@ def _interactions(
     for _number in range(rng.randint(5, 15)):
         summary, heard = rng.choice(SUMMARIES)
         interactions.append(
-            Interaction(
-                customer_id=customer.pk,
-                contact_id=rng.choice(contacts).pk if rng.random() < 0.7 else None,
-                staff_id=customer.account_owner_id,
+            build_interaction(
+                customer=customer,
+                contact=rng.choice(contacts) if rng.random() < 0.7 else None,
+                staff=customer.account_owner,
                 channel=rng.choice(CHANNELS),
                 direction=rng.choice(
                     [Interaction.Direction.INBOUND, Interaction.Direction.OUTBOUND]
@@ -315,42 +315,38 @@ def _follow_ups(
 ) -> list[FollowUp]:
     follow_ups = []
     for _number in range(rng.randint(3, 7)):
-        owner_id = customer.account_owner_id if rng.random() < 0.8 else rng.choice(staff).pk
+        owner = customer.account_owner if rng.random() < 0.8 else rng.choice(staff)
         roll = rng.random()
         if roll < 0.6:  # kept
+            kind = rng.choice(DONE_KINDS)
             due_at = now - timedelta(seconds=rng.randrange(1, 365 * DAY_SECONDS))
-            follow_up = FollowUp(
-                kind=rng.choice(DONE_KINDS),
-                due_at=due_at,
-                status=FollowUp.Status.DONE,
-                completed_at=due_at + timedelta(minutes=rng.randint(-240, 120)),
-                completed_by_id=owner_id,
+        elif roll < 0.75:  # cancelled, or overdue
+            kind = rng.choice(OPEN_KINDS)
+            ago = (1, 365 * DAY_SECONDS) if roll < 0.65 else (60, 14 * DAY_SECONDS)
+            due_at = now - timedelta(seconds=rng.randrange(*ago))
+        else:  # open: due in the next hours or weeks
+            kind = rng.choice(OPEN_KINDS)
+            due_at = now + timedelta(seconds=rng.randrange(60, 30 * DAY_SECONDS))
+        subject = rng.choice(SUMMARIES)[0]
+        promised = rng.random() < 0.3
+        follow_up = build_follow_up(
+            customer=customer,
+            owner=owner,
+            kind=kind,
+            subject=subject,
+            due_at=due_at,
+            promised_to_customer=promised,
+            created_by=owner,
+            now=min(now, due_at) - timedelta(days=rng.randint(0, 5)),
+        )
+        if roll < 0.6:
+            mark_done(
+                follow_up,
+                by=owner,
+                at=due_at + timedelta(minutes=rng.randint(-240, 120)),
                 outcome="Done as promised.",
             )
-        elif roll < 0.65:  # cancelled
-            follow_up = FollowUp(
-                kind=rng.choice(OPEN_KINDS),
-                due_at=now - timedelta(seconds=rng.randrange(1, 365 * DAY_SECONDS)),
-                status=FollowUp.Status.CANCELLED,
-                outcome="No longer needed.",
-            )
-        elif roll < 0.75:  # overdue
-            follow_up = FollowUp(
-                kind=rng.choice(OPEN_KINDS),
-                due_at=now - timedelta(seconds=rng.randrange(60, 14 * DAY_SECONDS)),
-            )
-        else:  # open: due in the next hours or weeks
-            follow_up = FollowUp(
-                kind=rng.choice(OPEN_KINDS),
-                due_at=now + timedelta(seconds=rng.randrange(60, 30 * DAY_SECONDS)),
-            )
-        follow_up.customer_id = customer.pk
-        follow_up.owner_id = owner_id
-        follow_up.subject = rng.choice(SUMMARIES)[0]
-        follow_up.promised_to_customer = rng.random() < 0.3
-        follow_up.created_by_id = owner_id
-        follow_up.created_at = follow_up.assigned_at = min(now, follow_up.due_at) - timedelta(
-            days=rng.randint(0, 5)
-        )
+        elif roll < 0.65:
+            follow_up.status, follow_up.outcome = FollowUp.Status.CANCELLED, "No longer needed."
         follow_ups.append(follow_up)
     return follow_ups

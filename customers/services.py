@@ -209,7 +209,7 @@ def log_interaction(
     minutes) from when the request came in; that is the time the actor may promise.
     """
     require(actor.has_perm("customers.add_interaction"), _("You may not log contacts."))
-    interaction = Interaction(
+    interaction = build_interaction(
         customer=customer,
         contact=contact,
         staff=actor,
@@ -239,6 +239,32 @@ def log_interaction(
     return interaction, callback
 
 
+def build_interaction(
+    *,
+    customer: Customer,
+    staff,
+    summary: str,
+    occurred_at: datetime,
+    channel: str = Channel.PHONE,
+    direction: str = Interaction.Direction.INBOUND,
+    what_we_heard: str = "",
+    is_positive: bool = False,
+    contact: Contact | None = None,
+) -> Interaction:
+    """Return the unsaved row log_interaction saves; demo and scale data insert it in bulk."""
+    return Interaction(
+        customer=customer,
+        contact=contact,
+        staff=staff,
+        channel=channel,
+        direction=direction,
+        summary=summary,
+        what_we_heard=what_we_heard,
+        is_positive=is_positive,
+        occurred_at=occurred_at,
+    )
+
+
 def callback_due_at(received_at: datetime) -> datetime:
     """Return when a callback for a request received then is due."""
     return add_business_minutes(received_at, settings.CALLBACK_RESPONSE_MINUTES)
@@ -261,9 +287,52 @@ def create_follow_up(
     source=None,
 ) -> FollowUp:
     """Commit someone to doing something for the customer by a due time."""
+    return add_follow_up(
+        actor=actor,
+        follow_up=build_follow_up(
+            customer=customer,
+            owner=owner,
+            kind=kind,
+            subject=subject,
+            due_at=due_at,
+            promised_to_customer=promised_to_customer,
+            channel=channel,
+            created_by=actor,
+            source=source,
+            now=timezone.now(),
+        ),
+    )
+
+
+@transaction.atomic
+def add_follow_up(*, actor, follow_up: FollowUp) -> FollowUp:
+    """Save a commitment built by build_follow_up (or a builder on it); its owner is told."""
     require(actor.has_perm("customers.add_followup"), _("You may not create follow-ups."))
-    require(owner.is_active, _("Inactive people cannot own follow-ups."))
-    follow_up = FollowUp.objects.create(
+    require(follow_up.owner.is_active, _("Inactive people cannot own follow-ups."))
+    follow_up.save()
+    _tell_new_owner(follow_up, assigned_by=actor)
+    return follow_up
+
+
+def build_follow_up(
+    *,
+    customer: Customer,
+    owner,
+    kind: str,
+    subject: str,
+    due_at: datetime,
+    created_by,
+    now: datetime,
+    promised_to_customer: bool = False,
+    channel: str = "",
+    source=None,
+) -> FollowUp:
+    """Return the unsaved commitment create_follow_up saves, made and assigned at ``now``.
+
+    Demo and scale data build their rows here too, so a field added to commitments is filled
+    the same way for them; the source may be any saved row (or None).
+    """
+    return FollowUp(
         customer=customer,
         owner=owner,
         kind=kind,
@@ -271,12 +340,12 @@ def create_follow_up(
         due_at=due_at,
         promised_to_customer=promised_to_customer,
         channel=channel,
-        created_by=actor,
+        created_by=created_by,
+        created_at=now,
+        assigned_at=now,
         source_type=ContentType.objects.get_for_model(source) if source is not None else None,
         source_id=source.pk if source is not None else None,
     )
-    _tell_new_owner(follow_up, assigned_by=actor)
-    return follow_up
 
 
 def _locked_open(follow_up: FollowUp, *, actor, refusal: str) -> FollowUp:
@@ -307,10 +376,7 @@ def complete_follow_up(
     if follow_up.is_completed_at_source:
         raise FollowUpError(_("Record this check-in on its complaint: it closes or reopens it."))
     now = timezone.now()
-    follow_up.status = FollowUp.Status.DONE
-    follow_up.completed_at = now
-    follow_up.completed_by = actor
-    follow_up.outcome = outcome
+    mark_done(follow_up, by=actor, at=now, outcome=outcome)
     follow_up.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
     if interaction_channel:
         positive = interaction_is_positive or follow_up.kind == FollowUp.Kind.KEEP_IN_TOUCH
@@ -325,6 +391,14 @@ def complete_follow_up(
             occurred_at=now,
         )
     return follow_up
+
+
+def mark_done(follow_up: FollowUp, *, by, at: datetime, outcome: str) -> None:
+    """Record the commitment kept (unsaved): complete_follow_up's change, for seeds too."""
+    follow_up.status = FollowUp.Status.DONE
+    follow_up.completed_at = at
+    follow_up.completed_by = by
+    follow_up.outcome = outcome
 
 
 @transaction.atomic

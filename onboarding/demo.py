@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -25,8 +23,15 @@ from simple_history.utils import bulk_create_with_history
 from crm.calendar import BusinessCalendar
 from customers.demo_data import DEMO_CUSTOMERS, DEMO_EMAIL_DOMAIN
 from customers.models import Channel, Customer, FollowUp
+from customers.services import mark_done
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep, TemplateStep
-from onboarding.services import stalled_since
+from onboarding.services import (
+    build_check_in,
+    build_handoff,
+    build_onboarding,
+    stalled_since,
+    take_over,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -213,6 +218,12 @@ class _DemoBuilder:
             Reached.ALL: len(steps),
         }
         self.handoff_index = handoff
+        # Support's steps fall to the demo's support person; the rest to the owner.
+        self.assignees = {
+            step.group_id: staff[SUPPORT_PERSON]
+            for step in steps
+            if step.group.name == SUPPORT_TEAM
+        }
 
     def build(self) -> int:
         played = [self._play(story) for story in STORIES]
@@ -246,28 +257,23 @@ class _DemoBuilder:
             last_progress = max(self.now - story.last_progress_ago, started)
         else:
             last_progress = started
-        onboarding = Onboarding(
+        onboarding, steps = build_onboarding(
             customer=customer,
             template=self.template,
-            name=f"{self.template.name}: {customer.name}"[:200],
+            steps=self.steps,
             owner=owner,
-            started_at=started,
-            last_progress_at=last_progress,
-            started_by=owner,
+            actor=owner,
+            assignees=self.assignees,
+            now=started,
+            calendar=self.calendar,
         )
+        onboarding.last_progress_at = last_progress
         onboarding._history_user = owner
         onboarding._history_date = started
-        steps = [
-            self._copy(step, position, started, owner)
-            for position, step in enumerate(self.steps, start=1)
-        ]
-        onboarding.target_at = max(step.due_at for step in steps)
         handoffs = self._offers(story, onboarding, steps, started)
         accepted = next((handoff for handoff in handoffs if handoff.accepted_at), None)
         self._do_steps(story, steps, customer, started, last_progress, handoffs, accepted)
         if accepted:
-            # As accepting does: the receiver owns it from then on.
-            onboarding.owner = accepted.to_user
             onboarding.last_progress_at = max(last_progress, accepted.accepted_at)
         if all(step.is_done for step in steps):
             onboarding.status = Onboarding.Status.COMPLETED
@@ -293,10 +299,7 @@ class _DemoBuilder:
             step.done_at = started + (until_offered - started) * number / len(before)
             step.done_by, step.note = step.assignee, self._note(step, customer)
         if done > self.handoff_index:
-            handoff_step = steps[self.handoff_index]
-            # As accepting does: the step is the sender's, its note the handoff's.
-            handoff_step.done_at = accepted.accepted_at
-            handoff_step.done_by, handoff_step.note = accepted.from_user, accepted.note
+            # The handoff step was done when the handoff was accepted (see _offers).
             for number, index in enumerate(after, start=1):
                 step = steps[index]
                 step.done_at = accepted.accepted_at + (
@@ -304,39 +307,24 @@ class _DemoBuilder:
                 ) * number / len(after)
                 step.done_by, step.note = step.assignee, self._note(step, customer)
 
-    def _copy(self, step: TemplateStep, position: int, started: datetime, owner) -> OnboardingStep:
-        """The running copy of a template step, as starting an onboarding makes it."""
-        sales = step.group.name != SUPPORT_TEAM
-        return OnboardingStep(
-            position=position,
-            title=step.title,
-            instructions=step.instructions,
-            group=step.group,
-            due_after_days=step.due_after_days,
-            is_required=step.is_required,
-            is_handoff_point=step.is_handoff_point,
-            captures_preferences=step.captures_preferences,
-            assignee=owner if sales else self.staff[SUPPORT_PERSON],
-            due_at=self.calendar.add_business_days(started, step.due_after_days),
-        )
-
     def _offers(self, story, onboarding, steps, started) -> list[Handoff]:
         handoffs = []
         for offer in story.offers:
             offered = max(self.now - offer.ago, started)
-            handoff = Handoff(
+            handoff = build_handoff(
+                onboarding=onboarding,
                 step=steps[self.handoff_index],
-                from_user=onboarding.owner,
                 to_user=self.staff[SUPPORT_PERSON],
                 note=offer.note,
-                created_at=offered,
+                at=offered,
             )
             if offer.answered_after is not None:
                 answered = min(offered + offer.answered_after, self.now - MINUTE)
                 if offer.declined:
                     handoff.declined_at, handoff.decline_reason = answered, offer.declined
                 else:
-                    handoff.accepted_at = answered
+                    # As accepting does: the receiver owns it, the step is done by the sender.
+                    take_over(handoff, at=answered)
             handoffs.append(handoff)
         return handoffs
 
@@ -368,32 +356,14 @@ class _DemoBuilder:
 
     def _check_ins(self, onboardings: list[Onboarding]) -> None:
         """The after-onboarding check-in of each completed onboarding; kept when it is past."""
-        onboarding_type = ContentType.objects.get_for_model(Onboarding)
         rows = []
         for onboarding in onboardings:
             if onboarding.status != Onboarding.Status.COMPLETED:
                 continue
-            completed = onboarding.completed_at
-            due_at = timezone.localtime(completed) + timedelta(
-                days=settings.ONBOARDING_CHECK_IN_DAYS
-            )
-            follow_up = FollowUp(
-                customer=onboarding.customer,
-                owner=onboarding.owner,
-                kind=FollowUp.Kind.AFTER_ONBOARDING,
-                subject=f"Check in with {onboarding.customer} after onboarding",
-                due_at=due_at,
-                channel=onboarding.customer.preferred_channel,
-                created_by=onboarding.owner,
-                created_at=completed,
-                assigned_at=completed,
-                source_type=onboarding_type,
-                source_id=onboarding.pk,
-            )
-            if due_at < self.now:
-                follow_up.status = FollowUp.Status.DONE
-                follow_up.completed_at = due_at
-                follow_up.completed_by = onboarding.owner
-                follow_up.outcome = CHECK_IN_OUTCOME
+            follow_up = build_check_in(onboarding=onboarding, actor=onboarding.owner)
+            if follow_up.due_at < self.now:
+                mark_done(
+                    follow_up, by=onboarding.owner, at=follow_up.due_at, outcome=CHECK_IN_OUTCOME
+                )
             rows.append(follow_up)
         bulk_create_with_history(rows, FollowUp, default_date=self.now)

@@ -3,23 +3,30 @@
 About one customer in ten gets an onboarding with the steps of the "New customer" template
 copied into it. Which kind follows the customer's lifecycle: customers being onboarded have a
 running one (some waiting on a handoff, some stalled), active customers a completed one with its
-after-onboarding check-in, prospects and former customers a cancelled one. Rows go in with
-``bulk_create`` and no history, like the customers'.
+after-onboarding check-in, prospects and former customers a cancelled one. Rows are built and
+go in like the customers' (see customers.scale).
 """
 
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from crm.bulk import insert_rows
 from crm.calendar import BusinessCalendar
 from customers.models import Customer, FollowUp, FollowUpReschedule
-from customers.scale import INSERT_ROWS, ScaleBatch, ScaleStep
+from customers.scale import ScaleBatch, ScaleStep
+from customers.services import mark_done
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep, TemplateStep
-from onboarding.services import stalled_since
+from onboarding.services import (
+    build_check_in,
+    build_handoff,
+    build_onboarding,
+    stalled_since,
+    take_over,
+)
 
 Status = Onboarding.Status
 TEMPLATE_NAME = "New customer"
@@ -70,6 +77,12 @@ class _Setting:
         handoffs = [i for i, step in enumerate(steps[:-1]) if step.is_handoff_point]
         return cls(template, steps, handoffs[0] if handoffs else None, BusinessCalendar.load())
 
+    def receiving_groups(self, receiver) -> dict[int, object]:
+        """Map the groups of the steps after the handoff step to the person taking over."""
+        if self.handoff_index is None:
+            return {}
+        return {step.group_id: receiver for step in self.steps[self.handoff_index + 1 :]}
+
 
 @dataclass
 class _Draft:
@@ -90,23 +103,15 @@ def seed_onboardings(batch: ScaleBatch) -> dict[str, int]:
         for customer in batch.customers
         if rng.random() < CHANCE.get(customer.status, 0)
     ]
-    onboardings = Onboarding.objects.bulk_create(
-        [draft.onboarding for draft in drafts], batch_size=INSERT_ROWS
-    )
-    steps, handoffs = [], []
-    for draft in drafts:
-        for step in draft.steps:
-            step.onboarding_id = draft.onboarding.pk
-            steps.append(step)
-    OnboardingStep.objects.bulk_create(steps, batch_size=INSERT_ROWS)
-    for draft in drafts:
-        for handoff in draft.handoffs:
-            handoff.onboarding_id = draft.onboarding.pk
-            handoff.step_id = handoff.step.pk
-            handoffs.append(handoff)
-    Handoff.objects.bulk_create(handoffs, batch_size=INSERT_ROWS)
+    onboardings = [draft.onboarding for draft in drafts]
+    insert_rows(Onboarding, onboardings, keys=True)
+    # The steps and handoffs point at their onboarding (and step) objects, saved by now.
+    steps = [step for draft in drafts for step in draft.steps]
+    insert_rows(OnboardingStep, steps, keys=True)
+    handoffs = [handoff for draft in drafts for handoff in draft.handoffs]
+    insert_rows(Handoff, handoffs)
     check_ins = _check_ins(onboardings, now)
-    FollowUp.objects.bulk_create(check_ins, batch_size=INSERT_ROWS)
+    insert_rows(FollowUp, check_ins)
     return {
         "onboardings": len(onboardings),
         "onboarding steps": len(steps),
@@ -123,9 +128,9 @@ def _draft(
     setting: _Setting,
     staff: list,
 ) -> _Draft:
-    owner_id = customer.account_owner_id or rng.choice(staff).pk
+    owner = customer.account_owner or rng.choice(staff)
     # Someone else takes over at the handoff: the next of the scale staff.
-    receiver_id = staff[(_index_of(staff, owner_id) + 1) % len(staff)].pk
+    receiver = staff[(_index_of(staff, owner.pk) + 1) % len(staff)]
     if customer.status == Customer.Status.ONBOARDING:
         status = Status.ACTIVE
         started = now - timedelta(seconds=rng.randrange(30 * 24 * 3600))
@@ -136,33 +141,18 @@ def _draft(
         started = now - timedelta(days=rng.randint(45, 720))
     # Never before the customer was on our books.
     started = min(max(started, customer.created_at + HOUR), now - HOUR)
-    onboarding = Onboarding(
-        customer_id=customer.pk,
+    onboarding, steps = build_onboarding(
+        customer=customer,
         template=setting.template,
-        name=f"{setting.template.name}: {customer.name}"[:200],
-        owner_id=owner_id,
-        status=status,
-        started_at=started,
-        started_by_id=owner_id,
+        steps=setting.steps,
+        owner=owner,
+        actor=owner,
+        # The groups of the steps after the handoff are the receiver's.
+        assignees=setting.receiving_groups(receiver),
+        now=started,
+        calendar=setting.calendar,
     )
-    steps = []
-    for position, step in enumerate(setting.steps, start=1):
-        receivers = setting.handoff_index is not None and position - 1 > setting.handoff_index
-        steps.append(
-            OnboardingStep(
-                position=position,
-                title=step.title,
-                instructions=step.instructions,
-                group_id=step.group_id,
-                due_after_days=step.due_after_days,
-                is_required=step.is_required,
-                is_handoff_point=step.is_handoff_point,
-                captures_preferences=step.captures_preferences,
-                assignee_id=receiver_id if receivers else owner_id,
-                due_at=setting.calendar.add_business_days(started, step.due_after_days),
-            )
-        )
-    onboarding.target_at = max(step.due_at for step in steps)
+    onboarding.status = status
     # How many steps are done, in order, and when the last of them was: lately for a running
     # one (long ago for a stalled one), some weeks after the start for the others.
     done = len(steps) if status == Status.COMPLETED else rng.randint(0, len(steps) - 1)
@@ -174,32 +164,28 @@ def _draft(
     end = min(max(end, started), now - MINUTE)
     handoffs: list[Handoff] = []
     for index, step in enumerate(steps[:done]):
-        step.done_at = started + (end - started) * (index + 1) / done
-        step.done_by_id = step.assignee_id if not step.is_handoff_point else owner_id
-        step.note = STEP_NOTE
+        at = started + (end - started) * (index + 1) / done
         if step.is_handoff_point:
-            note = rng.choice(HANDOFF_NOTES)
-            step.note = note
-            handoffs.append(
-                Handoff(
-                    step=step,
-                    from_user_id=owner_id,
-                    to_user_id=receiver_id,
-                    note=note,
-                    created_at=step.done_at - HOUR,
-                    accepted_at=step.done_at,
-                )
+            handoff = build_handoff(
+                onboarding=onboarding,
+                step=step,
+                to_user=receiver,
+                note=rng.choice(HANDOFF_NOTES),
+                at=at - HOUR,
             )
-            onboarding.owner_id = receiver_id
+            take_over(handoff, at=at)
+            handoffs.append(handoff)
+        else:
+            step.done_at, step.done_by, step.note = at, step.assignee, STEP_NOTE
     onboarding.last_progress_at = steps[done - 1].done_at if done else started
     if status == Status.ACTIVE and setting.handoff_index == done and rng.random() < PENDING_SHARE:
         handoffs.append(
-            Handoff(
+            build_handoff(
+                onboarding=onboarding,
                 step=steps[done],
-                from_user_id=owner_id,
-                to_user_id=receiver_id,
+                to_user=receiver,
                 note=rng.choice(HANDOFF_NOTES),
-                created_at=min(now - MINUTE, onboarding.last_progress_at + HOUR),
+                at=min(now - MINUTE, onboarding.last_progress_at + HOUR),
             )
         )
     if status == Status.COMPLETED:
@@ -218,29 +204,15 @@ def _index_of(staff: list, pk: int) -> int:
 
 def _check_ins(onboardings: list[Onboarding], now: datetime) -> list[FollowUp]:
     """The after-onboarding check-in of each completed onboarding; kept when it is past."""
-    onboarding_type = ContentType.objects.get_for_model(Onboarding)
     rows = []
     for onboarding in onboardings:
         if onboarding.status != Status.COMPLETED:
             continue
-        due_at = onboarding.completed_at + timedelta(days=settings.ONBOARDING_CHECK_IN_DAYS)
-        follow_up = FollowUp(
-            customer_id=onboarding.customer_id,
-            owner_id=onboarding.owner_id,
-            kind=FollowUp.Kind.AFTER_ONBOARDING,
-            subject="Check in after onboarding",
-            due_at=due_at,
-            created_by_id=onboarding.owner_id,
-            created_at=onboarding.completed_at,
-            assigned_at=onboarding.completed_at,
-            source_type=onboarding_type,
-            source_id=onboarding.pk,
-        )
-        if due_at < now:
-            follow_up.status = FollowUp.Status.DONE
-            follow_up.completed_at = due_at
-            follow_up.completed_by_id = onboarding.owner_id
-            follow_up.outcome = CHECK_IN_OUTCOME
+        follow_up = build_check_in(onboarding=onboarding, actor=onboarding.owner)
+        if follow_up.due_at < now:
+            mark_done(
+                follow_up, by=onboarding.owner, at=follow_up.due_at, outcome=CHECK_IN_OUTCOME
+            )
         rows.append(follow_up)
     return rows
 

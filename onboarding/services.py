@@ -4,7 +4,7 @@ Every service checks the actor (views check too; a forged post reaches the servi
 one transaction and returns the main object. Refusals raise OnboardingError or PermissionDenied.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -22,7 +22,13 @@ from crm.people import require
 from customers import services as customer_services
 from customers.models import Customer, FollowUp
 from customers.text import person_name
-from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep
+from onboarding.models import (
+    ChecklistTemplate,
+    Handoff,
+    Onboarding,
+    OnboardingStep,
+    TemplateStep,
+)
 
 MANAGE_ANY_ONBOARDING = "onboarding.manage_any_onboarding"
 PREFERENCE_FIELDS = (
@@ -92,42 +98,24 @@ def start_onboarding(
                 _("%(name)s is not in %(group)s.")
                 % {"name": person_name(person), "group": groups[group_id].name}
             )
-    now = now or timezone.now()
-    calendar = BusinessCalendar.load()
+    onboarding, copies = build_onboarding(
+        customer=customer,
+        template=template,
+        steps=steps,
+        owner=owner,
+        actor=actor,
+        assignees=assignees,
+        now=now or timezone.now(),
+        calendar=BusinessCalendar.load(),
+    )
     try:
         with transaction.atomic():
-            onboarding = Onboarding.objects.create(
-                customer=customer,
-                template=template,
-                name=f"{template.name}: {customer.name}"[:200],
-                owner=owner,
-                started_at=now,
-                last_progress_at=now,
-                started_by=actor,
-            )
+            onboarding.save()
     except IntegrityError:
         raise OnboardingError(
             _("%(customer)s is being onboarded already.") % {"customer": customer}
         ) from None
-    copies = [
-        OnboardingStep(
-            onboarding=onboarding,
-            position=index,
-            title=step.title,
-            instructions=step.instructions,
-            group=step.group,
-            due_after_days=step.due_after_days,
-            is_required=step.is_required,
-            is_handoff_point=step.is_handoff_point,
-            captures_preferences=step.captures_preferences,
-            assignee=assignees.get(step.group_id) or owner,
-            due_at=calendar.add_business_days(now, step.due_after_days),
-        )
-        for index, step in enumerate(steps, start=1)
-    ]
     bulk_create_with_history(copies, OnboardingStep, default_user=actor)
-    onboarding.target_at = max(copy.due_at for copy in copies)
-    onboarding.save(update_fields=["target_at"])
     if customer.status == Customer.Status.PROSPECT:
         _set_customer_status(customer, Customer.Status.ONBOARDING)
     for person in {copy.assignee for copy in copies} - {actor}:
@@ -139,6 +127,53 @@ def start_onboarding(
             path=onboarding.get_absolute_url(),
         )
     return onboarding
+
+
+def build_onboarding(
+    *,
+    customer: Customer,
+    template: ChecklistTemplate,
+    steps: Sequence[TemplateStep],
+    owner,
+    actor,
+    now: datetime,
+    calendar: BusinessCalendar,
+    assignees: Mapping[int, object] | None = None,
+) -> tuple[Onboarding, list[OnboardingStep]]:
+    """Return the unsaved onboarding start_onboarding saves, with its copies of the steps.
+
+    ``steps`` are the template's, in order. Each copy is due its business days after the start
+    and falls to the person named for its group, else to the owner. Demo and scale data build
+    theirs here too, so the snapshot is taken the same way for them.
+    """
+    assignees = assignees or {}
+    onboarding = Onboarding(
+        customer=customer,
+        template=template,
+        name=f"{template.name}: {customer.name}"[:200],
+        owner=owner,
+        started_at=now,
+        last_progress_at=now,
+        started_by=actor,
+    )
+    copies = [
+        OnboardingStep(
+            onboarding=onboarding,
+            position=index,
+            title=step.title,
+            instructions=step.instructions,
+            group_id=step.group_id,
+            due_after_days=step.due_after_days,
+            is_required=step.is_required,
+            is_handoff_point=step.is_handoff_point,
+            captures_preferences=step.captures_preferences,
+            assignee=assignees.get(step.group_id) or owner,
+            due_at=calendar.add_business_days(now, step.due_after_days),
+        )
+        for index, step in enumerate(steps, start=1)
+    ]
+    onboarding.target_at = max(copy.due_at for copy in copies)
+    return onboarding, copies
 
 
 def _set_customer_status(customer: Customer, status: str, **fields) -> None:
@@ -243,15 +278,25 @@ def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
         Customer.Status.ACTIVE,
         became_customer_on=customer.became_customer_on or timezone.localdate(now),
     )
-    customer_services.create_follow_up(
-        actor=actor,
-        customer=customer,
+    customer_services.add_follow_up(
+        actor=actor, follow_up=build_check_in(onboarding=onboarding, actor=actor)
+    )
+
+
+def build_check_in(*, onboarding: Onboarding, actor) -> FollowUp:
+    """Return the unsaved after-onboarding check-in completing schedules, for the owner."""
+    completed = onboarding.completed_at
+    return customer_services.build_follow_up(
+        customer=onboarding.customer,
         owner=onboarding.owner,
         kind=FollowUp.Kind.AFTER_ONBOARDING,
-        subject=_("Check in with %(customer)s after onboarding") % {"customer": customer},
+        subject=_("Check in with %(customer)s after onboarding")
+        % {"customer": onboarding.customer},
         # Days on the local clock: across a daylight-saving change the check-in keeps its hour.
-        due_at=timezone.localtime(now) + timedelta(days=settings.ONBOARDING_CHECK_IN_DAYS),
+        due_at=timezone.localtime(completed) + timedelta(days=settings.ONBOARDING_CHECK_IN_DAYS),
+        created_by=actor,
         source=onboarding,
+        now=completed,
     )
 
 
@@ -328,13 +373,10 @@ class OnboardingHandoffs(HandoffKind):
         return {"step": step}
 
     def take_over(self, subject, handoff, *, actor, now) -> None:
-        # The handoff step is done by handing over: the sender's, with the handoff's note.
-        step = OnboardingStep.objects.get(pk=handoff.step_id)
-        step.done_at = now
-        step.done_by = handoff.from_user
-        step.note = handoff.note
+        handoff.onboarding = subject
+        handoff.step = OnboardingStep.objects.get(pk=handoff.step_id)
+        step = take_over(handoff, at=now)
         step.save(update_fields=["done_at", "done_by", "note"])
-        subject.owner = actor
         # Steps of the receiving team that nobody was named for now fall to the new owner.
         falling = list(
             subject.steps.filter(
@@ -357,6 +399,27 @@ class OnboardingHandoffs(HandoffKind):
 
 
 ONBOARDING_HANDOFFS = OnboardingHandoffs()
+
+
+def build_handoff(
+    *, onboarding: Onboarding, step: OnboardingStep, to_user, note: str, at: datetime
+) -> Handoff:
+    """Return the unsaved offer offer_handoff saves: the owner offers it at the handoff step."""
+    return handoffs.build_offer(
+        ONBOARDING_HANDOFFS, subject=onboarding, to_user=to_user, note=note, at=at, step=step
+    )
+
+
+def take_over(handoff: Handoff, *, at: datetime) -> OnboardingStep:
+    """Apply an accepted handoff to the unsaved rows: the receiver owns the onboarding and the
+    handoff step is done by the sender, with the handoff's note; return that step."""
+    handoff.accepted_at = at
+    step = handoff.step
+    step.done_at = at
+    step.done_by = handoff.from_user
+    step.note = handoff.note
+    handoff.onboarding.owner = handoff.to_user
+    return step
 
 
 def offer_handoff(*, actor, step: OnboardingStep, to_user, note: str) -> Handoff:

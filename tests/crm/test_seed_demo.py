@@ -231,12 +231,13 @@ def test_seed_demo_customers_builds_the_same_business_every_time(debug_on):
         return (
             list(Customer.objects.order_by("name").values_list("name", "phone", "created_at")),
             list(
-                Interaction.objects.order_by("occurred_at", "summary").values_list(
-                    "customer__name", "summary", "occurred_at"
-                )
+                # Two customers can share a moment and a summary: the name settles the order.
+                Interaction.objects.order_by(
+                    "occurred_at", "summary", "customer__name"
+                ).values_list("customer__name", "summary", "occurred_at")
             ),
             list(
-                FollowUp.objects.order_by("due_at", "subject").values_list(
+                FollowUp.objects.order_by("due_at", "subject", "customer__name").values_list(
                     "customer__name", "subject", "due_at", "status"
                 )
             ),
