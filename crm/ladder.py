@@ -41,7 +41,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from crm.batches import BATCH_SIZE
 from crm.calendar import BusinessCalendar
 from crm.notices import notify_many, single_line
 from crm.people import supervisors
@@ -49,6 +48,9 @@ from crm.text import person_name
 
 logger = logging.getLogger(__name__)
 
+# Items one UPDATE claims. Only ids and owners come back, so a batch can be large: at 100,000
+# items a ladder takes a few dozen statements.
+CLAIM_BATCH_SIZE = 2000
 # Lines listed per ladder in a notice; the count covers the rest.
 LINES_PER_SECTION = 10
 LINE_MAX_LENGTH = 300
@@ -265,9 +267,11 @@ def _claims(
         for name, bound in guard.items()
     ]
     bounds = [adapt(bound) for bound in guard.values() if bound is not None]
-    ids = waiting.order_by("pk").values("pk")[:BATCH_SIZE]
+    last_pk = 0
     while True:
-        # Compiled afresh each time: the subquery sees the rows the last batch marked as gone.
+        # Each batch starts after the last one's highest id: the database seeks there instead
+        # of reading again past every row the earlier batches marked.
+        ids = waiting.filter(pk__gt=last_pk).order_by("pk").values("pk")[:CLAIM_BATCH_SIZE]
         subquery, params = ids.query.get_compiler(using=waiting.db).as_sql()
         statement = (
             f"UPDATE {table} SET {quote(column)} = %s "  # noqa: S608 (names quoted, values bound)
@@ -280,8 +284,9 @@ def _claims(
             batch = sorted((row[0], row[1]) for row in cursor.fetchall())
         if batch:
             yield batch
+            last_pk = batch[-1][0]
         # Short: the due rows ran out, or another worker took some; the next run sees the rest.
-        if len(batch) < BATCH_SIZE:
+        if len(batch) < CLAIM_BATCH_SIZE:
             return
 
 

@@ -77,6 +77,28 @@ def test_a_person_with_10000_new_breaches_gets_one_notice(staff):
     assert notice.path == "/followups/?due=overdue"
 
 
+def test_claims_in_several_batches_take_every_item_once(staff, monkeypatch):
+    # given batches of two, and seven overdue follow-ups with one not yet due among them
+    monkeypatch.setattr(ladder, "CLAIM_BATCH_SIZE", 2)
+    customer = CustomerFactory()
+    due = [
+        FollowUp(customer=customer, owner=staff, subject=f"Call {n}", due_at=PAST_DUE)
+        for n in range(7)
+    ]
+    due[3].due_at = REMIND_AT + timedelta(days=1)
+    FollowUp.objects.bulk_create(due)
+
+    # when
+    first = ladder.sweep(now=REMIND_AT, ladders=[FOLLOW_UPS_OVERDUE])
+    second = ladder.sweep(now=REMIND_AT, ladders=[FOLLOW_UPS_OVERDUE])
+
+    # then every due item was claimed once, across four batches, and told in one notice
+    assert first.per_ladder["followup_overdue"] == (6, 0)
+    assert second.per_ladder["followup_overdue"] == (0, 0)
+    assert FollowUp.objects.filter(overdue_notified_at=REMIND_AT).count() == 6
+    assert Notice.objects.get().body.count("\n- ") == 6
+
+
 def test_an_escalation_names_whose_work_it_is_and_skips_the_owner(staff, supervisor, owner):
     FOLLOW_UP.make_due(staff)
     # The owner of this one supervises: the escalation of it goes to the others only.
