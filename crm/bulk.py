@@ -1,4 +1,7 @@
-"""Writing many new rows fast, for synthetic data: PostgreSQL's COPY, SQLite's executemany.
+"""Writing many new rows fast: PostgreSQL's COPY, SQLite's executemany.
+
+Used by the synthetic data (seed_scale) and by the keep-in-touch planner, which plans tens of
+thousands of follow-ups in one run at 100,000 customers.
 
 ``bulk_create`` compiles one INSERT per few hundred rows and prepares every value through the
 ORM: at a million rows that is most of ``seed_scale``'s time, far more than the database takes
@@ -56,7 +59,8 @@ def insert_rows(
     values = ([read(row) for read in readers] for row in rows)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with connection.cursor() as cursor:
+    # The driver's own errors become Django's (IntegrityError …), as through any cursor.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor  # the driver's own: no per-statement logging or wrapping
         if connection.vendor == "postgresql" and hasattr(raw, "copy"):
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -70,6 +74,25 @@ def insert_rows(
     for row in rows:
         row._state.adding, row._state.db = False, using
     return len(rows)
+
+
+def history_rows(model: type[Model], rows: Iterable[Model], *, at) -> list[Model]:
+    """Return unsaved "created" history rows of the saved instances, as simple-history would.
+
+    For rows written with insert_rows, which sends no signals; write them with insert_rows too.
+    """
+    history = model.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    return [
+        history(
+            history_date=at,
+            history_type="+",
+            history_change_reason="",
+            history_user=None,
+            **{name: getattr(row, name) for name in tracked},
+        )
+        for row in rows
+    ]
 
 
 def number_rows(model: type[Model], rows: list[Model], *, using: str = "default") -> None:
