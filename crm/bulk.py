@@ -76,23 +76,28 @@ def insert_rows(
     return len(rows)
 
 
-def history_rows(model: type[Model], rows: Iterable[Model], *, at) -> list[Model]:
-    """Return unsaved "created" history rows of the saved instances, as simple-history would.
+def insert_history(model: type[Model], pks: list, *, at, using: str = "default") -> None:
+    """Write a "created" history row for each of the saved rows, as simple-history would.
 
-    For rows written with insert_rows, which sends no signals; write them with insert_rows too.
+    For rows written with insert_rows, which sends no signals. The database copies the tracked
+    columns from the rows themselves in one statement: nothing is built in Python.
     """
+    if not pks:
+        return
     history = model.history.model
-    tracked = [field.attname for field in history.tracked_fields]
-    return [
-        history(
-            history_date=at,
-            history_type="+",
-            history_change_reason="",
-            history_user=None,
-            **{name: getattr(row, name) for name in tracked},
-        )
-        for row in rows
-    ]
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    # A historical model keeps each tracked field under the original's column name.
+    tracked = ", ".join(quote(field.column) for field in history.tracked_fields)
+    marks = ", ".join(["%s"] * len(pks))
+    statement = (
+        f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 (names quoted, values bound)
+        f"({tracked}, history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {tracked}, %s, '', '+', NULL FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [connection.ops.adapt_datetimefield_value(at), *pks])
 
 
 def number_rows(model: type[Model], rows: list[Model], *, using: str = "default") -> None:

@@ -15,13 +15,13 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.bulk import history_rows, insert_rows
+from crm.bulk import insert_history, insert_rows
 from crm.calendar import BusinessCalendar
 from crm.notices import notify
 from customers.models import Customer, DigestLog, FollowUp, Interaction
@@ -30,7 +30,7 @@ from customers.text import person_name
 logger = logging.getLogger(__name__)
 
 # Rows the keep-in-touch planner inserts per statement.
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 # How far ahead the planner looks for a day in the customer's contact window that is also open.
 WINDOW_SEARCH_DAYS = 14
 # A digest sums up the day ahead. A run this long after opening (the worker was down) still
@@ -82,15 +82,14 @@ def plan_keep_in_touch(*, now: datetime | None = None) -> int:
 
 
 def _customers_due_contact(now: datetime) -> Iterator[Customer]:
-    """Yield the customers the planner should give a keep-in-touch, in one query."""
+    """Yield the customers the planner should give a keep-in-touch, one query per cadence.
+
+    Businesses use a handful of cadences (30, 90 days …): per cadence the "no positive contact
+    since" test is one moment, so the database answers it with an anti-join on the partial
+    index interaction_positive_idx and only due customers come back.
+    """
     open_keep_in_touch = FollowUp.objects.open().filter(
         customer=OuterRef("pk"), kind=FollowUp.Kind.KEEP_IN_TOUCH
-    )
-    # Served by the partial index interaction_positive_idx.
-    last_positive = (
-        Interaction.objects.filter(customer=OuterRef("pk"), is_positive=True)
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
     )
     candidates = (
         # Archived customers are set aside: nobody is asked to call them.
@@ -102,7 +101,6 @@ def _customers_due_contact(now: datetime) -> Iterator[Customer]:
             account_owner__is_active=True,
         )
         .filter(~Exists(open_keep_in_touch))
-        .annotate(last_positive_at=Subquery(last_positive))
         .only(
             "name",
             "account_owner_id",
@@ -114,11 +112,17 @@ def _customers_due_contact(now: datetime) -> Iterator[Customer]:
         )
         .order_by("pk")
     )
-    for customer in candidates.iterator(chunk_size=2000):
-        # The cadence differs per customer; comparing here keeps the query portable.
-        recent = now - timedelta(days=customer.keep_in_touch_days)
-        if customer.last_positive_at is None or customer.last_positive_at <= recent:
-            yield customer
+    cadences = sorted(
+        set(candidates.order_by().values_list("keep_in_touch_days", flat=True).distinct())
+    )
+    for days in cadences:
+        recent_positive = Interaction.objects.filter(
+            customer=OuterRef("pk"),
+            is_positive=True,
+            occurred_at__gt=now - timedelta(days=days),
+        )
+        due = candidates.filter(keep_in_touch_days=days).filter(~Exists(recent_positive))
+        yield from due.iterator(chunk_size=2000)
 
 
 @transaction.atomic
@@ -133,7 +137,7 @@ def _insert_keep_in_touch(follow_ups: list[FollowUp], now: datetime) -> int:
     except IntegrityError:
         inserted = _insert_skipping_conflicts(follow_ups, now)
     # Neither path sends signals, so the history rows are written here.
-    insert_rows(FollowUp.history.model, history_rows(FollowUp, inserted, at=now))
+    insert_history(FollowUp, [follow_up.pk for follow_up in inserted], at=now)
     return len(inserted)
 
 

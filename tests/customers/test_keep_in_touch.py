@@ -270,11 +270,16 @@ def test_planner_runs_a_constant_number_of_queries(
     monkeypatch.setattr(sweeps, "BATCH_SIZE", 10)
     owners = UserFactory.create_batch(3)
     for index in range(25):
-        due_customer(account_owner=owners[index % 3], contact_days=str(index % 7))
+        due_customer(
+            account_owner=owners[index % 3],
+            contact_days=str(index % 7),
+            keep_in_touch_days=(30, 90)[index % 2],
+        )
 
-    # calendar 2 + candidates 1 + per batch of 10 at most (savepoint, insert, read back,
-    # history, release: 5) x 3; the fast path's inserts go through the driver, uncounted
-    with django_assert_max_num_queries(3 + 5 * 3):
+    # calendar 2 + cadences 1 + candidates 1 per cadence (2) + per batch of 10 at most 6 x 3:
+    # two savepoints and their releases, numbering the keys, the history (the rows themselves
+    # go through the driver, uncounted)
+    with django_assert_max_num_queries(3 + 2 + 6 * 3):
         created = sweeps.plan_keep_in_touch()
 
     assert created == 25
