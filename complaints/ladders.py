@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from complaints.authority import approvers_by_remedy
 from complaints.models import Complaint, ComplaintHandoff, Remedy
+from crm.handoffs import unanswered_ladder
 from crm.ladder import Ladder, when
 from crm.people import owners
 from crm.text import person_name
@@ -169,8 +170,10 @@ def describe_handoff(handoff: ComplaintHandoff) -> str:
     }
 
 
-HANDOFFS_UNANSWERED = Ladder(
+HANDOFFS_UNANSWERED = unanswered_ladder(
     name="complaint_handoff_unanswered",
+    wait_setting="COMPLAINT_HANDOFF_REMIND_MINUTES",
+    grace_setting="COMPLAINT_HANDOFF_ESCALATION_MINUTES",
     label=gettext_lazy("Complaint handoffs waiting for your answer"),
     counted=ngettext_lazy(
         "%(count)d complaint handoff unanswered",
@@ -178,15 +181,7 @@ HANDOFFS_UNANSWERED = Ladder(
         "count",
     ),
     due=unanswered_handoffs,
-    notified_field="reminded_at",
-    escalated_field="escalated_at",
-    start_field="created_at",
-    wait_setting="COMPLAINT_HANDOFF_REMIND_MINUTES",
-    grace_setting="COMPLAINT_HANDOFF_ESCALATION_MINUTES",
-    owner_field="to_user_id",
     describe=describe_handoff,
-    # Offers waiting for an answer are listed on My day.
-    link=lambda: reverse("crm:my_day"),
     related=("complaint__customer", "from_user"),
 )
 

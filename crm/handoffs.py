@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.forms import DECLINE_REASON_MAX_LENGTH
+from crm.ladder import Ladder
 from crm.notices import notify
 from crm.people import require
 from crm.text import person_name, validate_single_line
@@ -358,3 +359,23 @@ def withdraw_handoffs(kind: HandoffKind, subject, *, actor, reason: str, now=Non
             text=_("Offer to %(name)s withdrawn: %(reason)s")
             % {"name": person_name(handoff.to_user), "reason": reason},
         )
+
+
+def unanswered_ladder(*, name: str, wait_setting: str, grace_setting: str, **declared) -> Ladder:
+    """Return the deadline ladder of offers left unanswered: the receiver is reminded the wait
+    after the offer, then supervisors are told the grace after that.
+
+    ``declared`` names what differs per kind: label, counted, due, describe and related.
+    """
+    return Ladder(
+        name=name,
+        notified_field="reminded_at",
+        escalated_field="escalated_at",
+        start_field="created_at",
+        wait_setting=wait_setting,
+        grace_setting=grace_setting,
+        owner_field="to_user_id",
+        # Offers waiting for an answer are listed on My day.
+        link=lambda: reverse("crm:my_day"),
+        **declared,
+    )

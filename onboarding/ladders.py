@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from crm.handoffs import unanswered_ladder
 from crm.ladder import Ladder, when
 from crm.text import person_name
 from onboarding.models import Handoff, Onboarding
@@ -43,8 +44,10 @@ def describe_stall(onboarding: Onboarding) -> str:
     }
 
 
-HANDOFFS_UNANSWERED = Ladder(
+HANDOFFS_UNANSWERED = unanswered_ladder(
     name="onboarding_handoff_unanswered",
+    wait_setting="ONBOARDING_HANDOFF_REMIND_MINUTES",
+    grace_setting="ONBOARDING_HANDOFF_ESCALATION_MINUTES",
     label=gettext_lazy("Onboarding handoffs waiting for your answer"),
     counted=ngettext_lazy(
         "%(count)d onboarding handoff unanswered",
@@ -52,15 +55,7 @@ HANDOFFS_UNANSWERED = Ladder(
         "count",
     ),
     due=unanswered_handoffs,
-    notified_field="reminded_at",
-    escalated_field="escalated_at",
-    start_field="created_at",
-    wait_setting="ONBOARDING_HANDOFF_REMIND_MINUTES",
-    grace_setting="ONBOARDING_HANDOFF_ESCALATION_MINUTES",
-    owner_field="to_user_id",
     describe=describe_handoff,
-    # Offers waiting for an answer are listed on My day.
-    link=lambda: reverse("crm:my_day"),
     related=("onboarding__customer", "from_user"),
 )
 
