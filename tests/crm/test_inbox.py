@@ -233,7 +233,7 @@ def test_my_day_shows_the_count_and_the_newest_five_unread(client, staff):
         "Notice 5",
         "Notice 4",
     ]
-    assert section.context["total"] == 8
+    assert section.total == 8
     html = response.content.decode()
     assert "All notices (8 unread)" in html
     assert f'href="{reverse("crm:notices")}"' in html
