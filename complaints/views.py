@@ -12,12 +12,10 @@ from complaints import services
 from complaints.detail import detail_context
 from complaints.filters import ComplaintFilter
 from complaints.forms import ComplaintLinkForm, LogComplaintForm
-from complaints.models import Complaint, ComplaintHandoff, Remedy
-from crm.my_day import first_rows
+from complaints.models import Complaint
 from customers.models import Customer
 
 PAGE_SIZE = 50
-APPROVALS_PAGE_SIZE = 25
 
 
 @permission_required("complaints.view_complaint", raise_exception=True)
@@ -99,17 +97,3 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return render(request, "complaints/complaint_detail.html", detail_context(request, complaint))
-
-
-@permission_required("complaints.view_complaint", raise_exception=True)
-def approval_queue(request: HttpRequest) -> HttpResponse:
-    """Remedies above their proposer's authority that the signed-in person may decide."""
-    # A page at a time, oldest first: a supervisor may have thousands waiting.
-    remedies = Remedy.objects.awaiting_approval_by(request.user).order_by("proposed_at", "pk")
-    page = Paginator(remedies, APPROVALS_PAGE_SIZE).get_page(request.GET.get("page"))
-    handoffs, handoffs_total = first_rows(ComplaintHandoff.objects.offered_to(request.user))
-    return render(
-        request,
-        "complaints/approval_queue.html",
-        {"page": page, "handoffs": handoffs, "handoffs_total": handoffs_total},
-    )

@@ -257,9 +257,9 @@ def test_my_day_runs_the_same_queries_however_many_notices(
     client.force_login(staff)
 
     # session, user, unread notices with their count (one query, which the navigation's badge
-    # reuses), follow-ups, complaints, authority, remedies, complaint handoffs, onboarding
-    # steps, onboarding handoffs
-    with django_assert_num_queries(10):
+    # reuses), overdue, due today, recently given, complaints, authority, remedies,
+    # complaint handoffs, onboarding steps, onboarding handoffs
+    with django_assert_num_queries(12):
         client.get("/")
 
 
