@@ -283,21 +283,3 @@ def test_accepting_an_offer_withdrawn_by_cancelling_is_refused_with_a_message(
     assert "This onboarding is cancelled." in messages
     onboarding.refresh_from_db()
     assert onboarding.owner == seller
-
-
-def test_the_list_filtered_by_assignee_holds_the_onboardings_with_their_open_steps(
-    staff_client, seller, template, other_staff
-):
-    # given: two onboardings with a step for other_staff, one of them done, and one without
-    mine, done, _other = (
-        start(seller, CustomerFactory(status="prospect"), template) for _ in range(3)
-    )
-    for onboarding in (mine, done):
-        onboarding.steps.filter(position=1).update(assignee=other_staff)
-    done.steps.filter(position=1).update(done_at=timezone.now(), done_by=other_staff)
-
-    # when
-    response = staff_client.get("/onboarding/", {"assignee": other_staff.pk})
-
-    # then
-    assert list(response.context["page"]) == [mine]
