@@ -1,21 +1,23 @@
 """The complaints app's part of My day (registered in apps.py)."""
 
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintHandoff, Remedy
-from crm.my_day import Section
-
-MAX_OWNED = 50
+from crm.my_day import Section, first_rows
 
 
 def complaint_sections(user, now) -> list[Section]:
-    """Return the complaints the person owns, remedies awaiting them, and offers to them."""
-    owned = list(
-        Complaint.objects.active()
-        .owned_by(user)
-        .with_related()
-        .nearest_deadline_first()[:MAX_OWNED]
+    """Return the first complaints the person owns, remedies awaiting them and offers to them."""
+    # One query each: the first rows and, by a window, the count of all of them.
+    owned, owned_total = first_rows(
+        Complaint.objects.active().owned_by(user).with_related().nearest_deadline_first()
     )
+    remedies, remedies_total = first_rows(Remedy.objects.awaiting_approval_by(user))
+    handoffs, handoffs_total = first_rows(ComplaintHandoff.objects.offered_to(user))
+    approvals = reverse("complaints:approvals")
     return [
         Section(
             "complaints",
@@ -23,19 +25,32 @@ def complaint_sections(user, now) -> list[Section]:
             owned,
             "complaints/_complaint_item.html",
             _("No open complaints are yours."),
+            total=owned_total,
+            # The list has every complaint of the owner, the finished ones after the rest.
+            more_url=f"{reverse('complaints:list')}?{urlencode({'owner': user.pk})}",
+            more_label=gettext("All your complaints"),
         ),
         Section(
             "approvals",
             _("Awaiting your approval"),
-            list(Remedy.objects.awaiting_approval_by(user)),
+            remedies,
             "complaints/_remedy_decision.html",
             _("Nothing waits for your decision."),
+            total=remedies_total,
+            more_url=approvals,
+            more_label=gettext("All awaiting your approval (%(count)d)")
+            % {"count": remedies_total},
         ),
         Section(
             "complaint_handoffs",
             _("Complaints offered to you"),
-            list(ComplaintHandoff.objects.offered_to(user)),
+            handoffs,
             "crm/_handoff_offer.html",
             _("Nobody is handing you a complaint."),
+            total=handoffs_total,
+            # The approval queue lists the offers too, below the remedies.
+            more_url=approvals,
+            more_label=gettext("All complaints offered to you (%(count)d)")
+            % {"count": handoffs_total},
         ),
     ]

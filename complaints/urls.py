@@ -1,13 +1,13 @@
 from django.urls import path
 
-from complaints import action_views, views
+from complaints import action_views, approval_views, views
 
 app_name = "complaints"
 
 urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("new/", views.complaint_create, name="create"),
-    path("approvals/", views.approval_queue, name="approvals"),
+    path("approvals/", approval_views.approval_queue, name="approvals"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", action_views.complaint_action, name="action"),
     path("remedies/<int:pk>/decide/", action_views.remedy_decide, name="remedy_decide"),

@@ -10,7 +10,7 @@ from complaints import services
 from complaints.detail import detail_context
 from complaints.filters import ComplaintFilter
 from complaints.forms import ComplaintLinkForm, LogComplaintForm
-from complaints.models import Complaint, ComplaintHandoff, Remedy
+from complaints.models import Complaint
 from crm.paging import keyset_page
 from customers.models import Customer
 
@@ -89,16 +89,3 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return render(request, "complaints/complaint_detail.html", detail_context(request, complaint))
-
-
-@permission_required("complaints.view_complaint", raise_exception=True)
-def approval_queue(request: HttpRequest) -> HttpResponse:
-    """Remedies above their proposer's authority that the signed-in person may decide."""
-    return render(
-        request,
-        "complaints/approval_queue.html",
-        {
-            "remedies": list(Remedy.objects.awaiting_approval_by(request.user)),
-            "handoffs": list(ComplaintHandoff.objects.offered_to(request.user)),
-        },
-    )

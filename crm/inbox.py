@@ -79,11 +79,9 @@ def unread_notice_sections(user, now: datetime) -> list[Section]:
             newest,
             "crm/_notice_item.html",
             # The section's figure is the count, not the rows shown; the link leads to the rest.
-            context={
-                "total": total,
-                "more_url": reverse("crm:notices"),
-                "more_label": gettext("All notices (%(count)d unread)") % {"count": total},
-            },
+            total=total,
+            more_url=reverse("crm:notices"),
+            more_label=gettext("All notices (%(count)d unread)") % {"count": total},
         )
     ]
 
@@ -93,7 +91,7 @@ def unread_total(sections: list[Section]) -> int:
 
     My day passes it to the navigation's badge, which then needs no query of its own.
     """
-    return next((s.context["total"] for s in sections if s.key == "unread_notices"), 0)
+    return next((s.total for s in sections if s.key == "unread_notices"), 0)
 
 
 def unread_notice_count(request) -> dict:

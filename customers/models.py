@@ -620,6 +620,13 @@ class FollowUp(models.Model):
             ),
             models.Index(fields=["customer", "status"], name="followup_customer_status_idx"),
             models.Index(fields=["source_type", "source_id"], name="followup_source_idx"),
+            # Serves My day's "Recently given to you": one person's open commitments by the
+            # time they were given, newest first, the last week only.
+            models.Index(
+                fields=["owner", "assigned_at"],
+                condition=Q(status="open"),
+                name="followup_open_owner_given_idx",
+            ),
         ]
         constraints = [
             # The keep-in-touch planner may run twice or in two workers: never two open ones.

@@ -2,44 +2,68 @@
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.calendar import today_bounds
-from crm.my_day import Section
+from crm.my_day import Section, first_rows
 from customers.models import FollowUp
 
 RECENTLY_ASSIGNED_DAYS = 7
 
 
 def follow_up_sections(user, now) -> list[Section]:
-    """Return the overdue, due-today and recently-given follow-ups of the person."""
+    """Return the first overdue, due-today and recently-given follow-ups, with their totals."""
     _start, tomorrow = today_bounds()
     since = now - timedelta(days=RECENTLY_ASSIGNED_DAYS)
-    # One query (and one per kind of source) for all three lists, split here in Python.
-    mine = list(
-        FollowUp.objects.open()
-        .owned_by(user)
-        .with_related()
-        .filter(Q(due_at__lt=tomorrow) | (Q(assigned_at__gte=since) & ~Q(created_by=user)))
-        .order_by("due_at")
+    # The sources are fetched once for the three lists below (one query per kind of source),
+    # not once per list as with_related() would.
+    mine = FollowUp.objects.open().owned_by(user).select_related("customer", "owner")
+    # One query each: the first rows and, by a window, the count of all of them.
+    overdue, overdue_total = first_rows(mine.filter(due_at__lt=now).order_by("due_at", "pk"))
+    due_today, due_today_total = first_rows(
+        mine.filter(due_at__gte=now, due_at__lt=tomorrow).order_by("due_at", "pk")
     )
-    overdue = [item for item in mine if item.due_at < now]
-    due_today = [item for item in mine if now <= item.due_at < tomorrow]
-    recently_assigned = sorted(
-        (item for item in mine if item.assigned_at >= since and item.created_by_id != user.pk),
-        key=lambda item: item.assigned_at,
-        reverse=True,
-    )[:20]
+    recently_assigned, recently_assigned_total = first_rows(
+        mine.filter(assigned_at__gte=since)
+        .exclude(created_by=user)
+        .order_by("-assigned_at", "-pk")
+    )
+    prefetch_related_objects([*overdue, *due_today, *recently_assigned], "source")
     template = "customers/_followup_item.html"
+    follow_ups = reverse("followups:list")
     return [
-        Section("overdue", _("Overdue"), overdue, template, _("Nothing overdue.")),
-        Section("due_today", _("Due today"), due_today, template, _("Nothing else due today.")),
+        Section(
+            "overdue",
+            _("Overdue"),
+            overdue,
+            template,
+            _("Nothing overdue."),
+            total=overdue_total,
+            more_url=f"{follow_ups}?{urlencode({'due': 'overdue'})}",
+            more_label=gettext("All overdue (%(count)d)") % {"count": overdue_total},
+        ),
+        Section(
+            "due_today",
+            _("Due today"),
+            due_today,
+            template,
+            _("Nothing else due today."),
+            total=due_today_total,
+            more_url=f"{follow_ups}?{urlencode({'due': 'today'})}",
+            more_label=gettext("All due today (%(count)d)") % {"count": due_today_total},
+        ),
         Section(
             "recently_assigned",
             _("Recently given to you"),
             recently_assigned,
             template,
             _("Nobody has passed you work this week."),
+            total=recently_assigned_total,
+            more_url=follow_ups,
+            more_label=gettext("All your follow-ups"),
         ),
     ]

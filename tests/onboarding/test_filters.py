@@ -1,0 +1,37 @@
+"""The onboarding list's filters that other pages link to."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from onboarding import services
+from onboarding.models import ChecklistTemplate
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_filtered_by_assignee_holds_the_onboardings_with_their_open_steps(
+    staff_client, staff, other_staff
+):
+    # given: two onboardings with a step for other_staff, one of them done, and one without
+    staff.groups.add(Group.objects.get(name="Sales"))
+    template = ChecklistTemplate.objects.get(name="New customer")
+    mine, done, _other = (
+        services.start_onboarding(
+            actor=staff,
+            customer=CustomerFactory(status="prospect"),
+            template=template,
+            owner=staff,
+        )
+        for _ in range(3)
+    )
+    for onboarding in (mine, done):
+        onboarding.steps.filter(position=1).update(assignee=other_staff)
+    done.steps.filter(position=1).update(done_at=timezone.now(), done_by=other_staff)
+
+    # when: My day's "All onboardings with your steps" for other_staff
+    response = staff_client.get("/onboarding/", {"assignee": other_staff.pk})
+
+    # then
+    assert list(response.context["page"]) == [mine]
