@@ -79,8 +79,8 @@ FIRST_RESPONSE = _sla_ladder(
     "complaint_first_response",
     gettext_lazy("Complaints past first response"),
     ngettext_lazy(
-        "%(count)d complaint past first response",
-        "%(count)d complaints past first response",
+        "%(count)s complaint past first response",
+        "%(count)s complaints past first response",
         "count",
     ),
     "first_response_due",
@@ -91,8 +91,8 @@ CUSTOMER_UPDATE = _sla_ladder(
     "complaint_update",
     gettext_lazy("Complaints past a customer update"),
     ngettext_lazy(
-        "%(count)d complaint past a customer update",
-        "%(count)d complaints past a customer update",
+        "%(count)s complaint past a customer update",
+        "%(count)s complaints past a customer update",
         "count",
     ),
     "next_update_due",
@@ -102,7 +102,7 @@ RESOLUTION = _sla_ladder(
     "complaint_resolution",
     gettext_lazy("Complaints past resolution"),
     ngettext_lazy(
-        "%(count)d complaint past resolution", "%(count)d complaints past resolution", "count"
+        "%(count)s complaint past resolution", "%(count)s complaints past resolution", "count"
     ),
     "resolution_due",
     gettext_lazy("it was due to be resolved %(due)s"),
@@ -138,7 +138,7 @@ REMEDIES_WAITING = Ladder(
     name="remedy_awaiting_approval",
     label=gettext_lazy("Remedies waiting for approval"),
     counted=ngettext_lazy(
-        "%(count)d remedy waiting for approval", "%(count)d remedies waiting for approval", "count"
+        "%(count)s remedy waiting for approval", "%(count)s remedies waiting for approval", "count"
     ),
     due=waiting_remedies,
     notified_field="reminded_at",
@@ -176,8 +176,8 @@ HANDOFFS_UNANSWERED = unanswered_ladder(
     grace_setting="COMPLAINT_HANDOFF_ESCALATION_MINUTES",
     label=gettext_lazy("Complaint handoffs waiting for your answer"),
     counted=ngettext_lazy(
-        "%(count)d complaint handoff unanswered",
-        "%(count)d complaint handoffs unanswered",
+        "%(count)s complaint handoff unanswered",
+        "%(count)s complaint handoffs unanswered",
         "count",
     ),
     due=unanswered_handoffs,

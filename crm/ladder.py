@@ -74,7 +74,8 @@ class Ladder:
 
     name: str  # slug, unique: "followup_overdue"
     label: Promise  # heading in a notice: "Overdue follow-ups"
-    # The count in a subject: ngettext_lazy("%(count)d overdue follow-up", "…", "count").
+    # The count in a subject: ngettext_lazy("%(count)s overdue follow-up", "…", "count"); %s
+    # so that it reads with thousands separators (see _Count).
     counted: Promise
     due: Callable[[datetime], QuerySet]
     notified_field: str
@@ -121,6 +122,13 @@ def registered() -> list[Ladder]:
 
 
 # --- The sweep -----------------------------------------------------------------------------------
+
+
+class _Count(int):
+    """A count that picks the plural as a number and reads with thousands separators."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}"
 
 
 @dataclass
@@ -323,7 +331,7 @@ def _write_notices(runs: list[_Claimed]) -> int:
                 if section is None or not section.count:
                     continue
                 ladder = run.ladder
-                counted = ladder.counted % {"count": section.count}
+                counted = ladder.counted % {"count": _Count(section.count)}
                 parts.append(
                     counted if rung == REMIND else _("%(what)s escalated") % {"what": counted}
                 )

@@ -28,7 +28,7 @@ def describe_follow_up(follow_up: FollowUp) -> str:
 FOLLOW_UPS_OVERDUE = Ladder(
     name="followup_overdue",
     label=gettext_lazy("Overdue follow-ups"),
-    counted=ngettext_lazy("%(count)d overdue follow-up", "%(count)d overdue follow-ups", "count"),
+    counted=ngettext_lazy("%(count)s overdue follow-up", "%(count)s overdue follow-ups", "count"),
     due=lambda now: FollowUp.objects.overdue(now=now),
     notified_field="overdue_notified_at",
     escalated_field="escalated_at",

@@ -50,8 +50,8 @@ HANDOFFS_UNANSWERED = unanswered_ladder(
     grace_setting="ONBOARDING_HANDOFF_ESCALATION_MINUTES",
     label=gettext_lazy("Onboarding handoffs waiting for your answer"),
     counted=ngettext_lazy(
-        "%(count)d onboarding handoff unanswered",
-        "%(count)d onboarding handoffs unanswered",
+        "%(count)s onboarding handoff unanswered",
+        "%(count)s onboarding handoffs unanswered",
         "count",
     ),
     due=unanswered_handoffs,
@@ -63,7 +63,7 @@ STALLED = Ladder(
     name="onboarding_stalled",
     label=gettext_lazy("Stalled onboardings"),
     counted=ngettext_lazy(
-        "%(count)d stalled onboarding", "%(count)d stalled onboardings", "count"
+        "%(count)s stalled onboarding", "%(count)s stalled onboardings", "count"
     ),
     due=stalled,
     notified_field="stall_notified_at",

@@ -68,7 +68,7 @@ def test_a_person_with_10000_new_breaches_gets_one_notice(staff):
     assert report.per_ladder["followup_overdue"] == (10_000, 0)
     notice = Notice.objects.get()
     assert notice.recipient == staff
-    assert notice.subject == "10000 overdue follow-ups"
+    assert notice.subject == "10,000 overdue follow-ups"
     assert "Overdue follow-ups: 10,000 new" in notice.body
     lines = [line for line in notice.body.splitlines() if line.startswith("- ")]
     assert len(lines) == ladder.LINES_PER_SECTION
