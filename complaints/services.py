@@ -712,6 +712,11 @@ class ComplaintHandoffs(HandoffKind):
 
     def take_over(self, subject, handoff, *, actor, now) -> None:
         subject.owner = actor
+        # The new owner hears afresh of a deadline already missed, as with a reassigned
+        # follow-up: the ladder starts again for them.
+        for clock in ("first_response", "update", "resolution"):
+            setattr(subject, f"{clock}_notified_at", None)
+            setattr(subject, f"{clock}_escalated_at", None)
         subject.save()
         # As with any reassignment, the new owner hears afresh of a check-in already overdue.
         _check_ins(subject).update(

@@ -63,6 +63,24 @@ def test_every_missed_deadline_of_a_complaint_is_its_own_line_in_one_notice(staf
     assert notice.path == "/complaints/?breaching=true"
 
 
+def test_the_new_owner_of_a_handed_over_complaint_hears_of_its_missed_deadline(staff):
+    # given a complaint past resolution, its owner told
+    complaint = _complaint(staff, resolution_due=PAST_DUE)
+    assert ladder.sweep(now=REMIND_AT, ladders=[RESOLUTION]).per_ladder[RESOLUTION.name] == (1, 0)
+    receiver = UserFactory(group="Front-line staff")
+
+    # when it is handed over and accepted
+    handoff = services.offer_handoff(
+        actor=staff, complaint=complaint, to_user=receiver, note="The refund is agreed."
+    )
+    services.accept_handoff(actor=receiver, handoff=handoff)
+
+    # then the next sweep tells the receiver
+    report = ladder.sweep(now=at(MONDAY, 12), ladders=[RESOLUTION])
+    assert report.per_ladder[RESOLUTION.name] == (1, 0)
+    assert Notice.objects.filter(recipient=receiver, subject__contains="past resolution").exists()
+
+
 def test_an_acknowledged_complaint_owes_no_first_response(staff):
     _complaint(staff, first_response_due=PAST_DUE)
 
