@@ -227,7 +227,6 @@ def _refuse_if_answered(kind: HandoffKind, handoff) -> None:
         raise kind.error(_("This handoff was answered already."))
 
 
-@transaction.atomic
 def build_offer(kind: HandoffKind, *, subject, to_user, note: str, at=None, **stored):
     """Return the unsaved offer that offer_handoff saves: from the subject's owner to to_user.
 
@@ -243,6 +242,7 @@ def build_offer(kind: HandoffKind, *, subject, to_user, note: str, at=None, **st
     )
 
 
+@transaction.atomic
 def offer_handoff(
     kind: HandoffKind,
     *,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from complaints import services as complaint_services
 from complaints.models import Complaint, ComplaintHandoff, RootCause
+from crm import handoffs
 from crm.handoffs import LADDER_FIELDS, HandoffBase
 from crm.models import Notice
 from onboarding import services as onboarding_services
@@ -175,6 +176,24 @@ def test_someone_who_does_not_steer_the_work_may_not_offer_it(
 ):
     with pytest.raises(PermissionDenied):
         kind.offer(other_staff, subject, supervisor, NOTE)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_offer_is_all_or_nothing(kind, staff, other_staff, monkeypatch):
+    # given work to offer, and telling the receiver fails after the offer row is written
+    subject = kind.make(staff, other_staff)
+
+    def failing_notify(**_fields):
+        raise RuntimeError("the outbox is unwritable")
+
+    monkeypatch.setattr(handoffs, "notify", failing_notify)
+
+    # when
+    with pytest.raises(RuntimeError):
+        kind.offer(staff, subject, other_staff, NOTE)
+
+    # then the offer is rolled back with it, outside any test transaction
+    assert not kind.model.objects.exists()
 
 
 # --- Answering ----------------------------------------------------------------------------------
