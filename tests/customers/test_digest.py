@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -6,33 +6,17 @@ import pytest
 from crm import notices
 from crm.models import Holiday, Notice
 from customers import sweeps
-from customers.models import DigestLog, FollowUp
+from customers.models import DigestLog
+from tests.customers.business_week import (
+    MONDAY,
+    PREVIOUS_FRIDAY,
+    SATURDAY,
+    TUESDAY,
+    at,
+)
 from tests.factories import CustomerFactory, FollowUpFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-LONDON = ZoneInfo("Europe/London")
-# 2026: Monday 2 March, before the clocks change; the week runs to Sunday 8 March.
-PREVIOUS_FRIDAY = date(2026, 2, 27)
-MONDAY = date(2026, 3, 2)
-TUESDAY = date(2026, 3, 3)
-FRIDAY = date(2026, 3, 6)
-SATURDAY = date(2026, 3, 7)
-NEXT_MONDAY = date(2026, 3, 9)
-KEEP_IN_TOUCH = FollowUp.Kind.KEEP_IN_TOUCH
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
-
-
-@pytest.fixture(autouse=True)
-def _business_settings(settings):
-    settings.TIME_ZONE = "Europe/London"
-    settings.DAY_START_HOUR = 8
-    # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("business_week")]
 
 
 def mail_to(mailoutbox, user) -> list:

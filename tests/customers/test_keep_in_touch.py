@@ -1,5 +1,4 @@
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -7,32 +6,17 @@ from django.db import IntegrityError, transaction
 from crm.models import Holiday
 from customers import services, sweeps
 from customers.models import Channel, Customer, FollowUp
+from tests.customers.business_week import (
+    FRIDAY,
+    KEEP_IN_TOUCH,
+    MONDAY,
+    SATURDAY,
+    TUESDAY,
+    at,
+)
 from tests.factories import CustomerFactory, FollowUpFactory, InteractionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-LONDON = ZoneInfo("Europe/London")
-# 2026: Monday 2 March, before the clocks change; the week runs to Sunday 8 March.
-PREVIOUS_FRIDAY = date(2026, 2, 27)
-MONDAY = date(2026, 3, 2)
-TUESDAY = date(2026, 3, 3)
-FRIDAY = date(2026, 3, 6)
-SATURDAY = date(2026, 3, 7)
-NEXT_MONDAY = date(2026, 3, 9)
-KEEP_IN_TOUCH = FollowUp.Kind.KEEP_IN_TOUCH
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
-
-
-@pytest.fixture(autouse=True)
-def _business_settings(settings):
-    settings.TIME_ZONE = "Europe/London"
-    settings.DAY_START_HOUR = 8
-    # Notifications are Celery tasks enqueued after commit; run them in-process to see the mail.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("business_week")]
 
 
 # --- Keep-in-touch planner -----------------------------------------------------------------------
