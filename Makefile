@@ -16,12 +16,13 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo $$candidate; break; fi; done)
 
-.PHONY: help run test lint format clean
+.PHONY: help run test lint format bench clean
 
 help:
 	@echo "make run    set up, migrate, seed demo data and start Tend (web + Celery worker)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff and the migrations check"
+	@echo "make bench  time every page and a 50-person load test at 100,000 customers"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -58,6 +59,19 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Pages and a load test on the configured database (README, "Benchmarks"), seeded to
+# BENCH_CUSTOMERS customers or reused; run as production does: DEBUG off, static collected,
+# a throwaway secret key, plain HTTP on loopback only.
+BENCH_CUSTOMERS ?= 100000
+bench: $(VENV)/.installed
+	@export DEBUG=false SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false \
+		CSRF_COOKIE_SECURE=false ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL=WARNING \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" && \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) manage.py bench_pages --customers $(BENCH_CUSTOMERS) && \
+	$(PY) manage.py bench_load --customers $(BENCH_CUSTOMERS) --users 50 --seconds 60
 
 clean:
 	rm -rf $(VENV) var staticfiles

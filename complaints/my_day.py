@@ -6,12 +6,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintHandoff, Remedy
-from crm.my_day import Section, first_rows
+from crm.my_day import Section, count_text, first_rows
 
 
 def complaint_sections(user, now) -> list[Section]:
     """Return the first complaints the person owns, remedies awaiting them and offers to them."""
-    # One query each: the first rows and, by a window, the count of all of them.
+    # One query each: the first rows and the count of all of them (capped, crm/my_day.py).
     owned, owned_total = first_rows(
         Complaint.objects.active().owned_by(user).with_related().nearest_deadline_first()
     )
@@ -38,8 +38,8 @@ def complaint_sections(user, now) -> list[Section]:
             _("Nothing waits for your decision."),
             total=remedies_total,
             more_url=approvals,
-            more_label=gettext("All awaiting your approval (%(count)d)")
-            % {"count": remedies_total},
+            more_label=gettext("All awaiting your approval (%(count)s)")
+            % {"count": count_text(remedies_total)},
         ),
         Section(
             "complaint_handoffs",
@@ -50,7 +50,7 @@ def complaint_sections(user, now) -> list[Section]:
             total=handoffs_total,
             # The approval queue lists the offers too, below the remedies.
             more_url=approvals,
-            more_label=gettext("All complaints offered to you (%(count)d)")
-            % {"count": handoffs_total},
+            more_label=gettext("All complaints offered to you (%(count)s)")
+            % {"count": count_text(handoffs_total)},
         ),
     ]

@@ -14,7 +14,7 @@ from complaints.models import Complaint
 from crm.paging import keyset_page
 from customers.models import Customer
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 @permission_required("complaints.view_complaint", raise_exception=True)

@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # Counting stops here: past it a list says "1,000+", and counting costs no more at any size.
 COUNT_LIMIT = 1000
 # The query parameters that say which page; every other parameter (the filters) is kept.
@@ -187,9 +187,14 @@ class KeysetPage:
     @property
     def count_display(self) -> str:
         """Return the count for people: "1,234", or "1,000+" past the limit."""
-        if self.count_is_capped:
-            return f"{number_format(self.count_limit, force_grouping=True)}+"
-        return number_format(self.count, force_grouping=True)
+        return count_display(self.count, self.count_limit)
+
+
+def count_display(count: int, limit: int = COUNT_LIMIT) -> str:
+    """Return a capped count for people: "1,234", or "1,000+" when it is past ``limit``."""
+    if count > limit:
+        return f"{number_format(limit, force_grouping=True)}+"
+    return number_format(count, force_grouping=True)
 
 
 def keyset_page(

@@ -17,7 +17,7 @@ from customers.forms import CompleteFollowUpForm, ReassignFollowUpForm, Reschedu
 from customers.models import FollowUp
 from customers.permissions import MANAGE_ANY_FOLLOW_UP, can_manage_follow_up
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _follow_up(request: HttpRequest, pk: int) -> FollowUp:

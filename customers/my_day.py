@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.calendar import today_bounds
-from crm.my_day import Section, first_rows
+from crm.my_day import Section, count_text, first_rows
 from customers.models import FollowUp
 
 RECENTLY_ASSIGNED_DAYS = 7
@@ -22,15 +22,13 @@ def follow_up_sections(user, now) -> list[Section]:
     # The sources are fetched once for the three lists below (one query per kind of source),
     # not once per list as with_related() would.
     mine = FollowUp.objects.open().owned_by(user).select_related("customer", "owner")
-    # One query each: the first rows and, by a window, the count of all of them.
+    # One query each: the first rows and the count of all of them (capped, crm/my_day.py).
     overdue, overdue_total = first_rows(mine.filter(due_at__lt=now).order_by("due_at", "pk"))
     due_today, due_today_total = first_rows(
         mine.filter(due_at__gte=now, due_at__lt=tomorrow).order_by("due_at", "pk")
     )
     recently_assigned, recently_assigned_total = first_rows(
-        mine.filter(assigned_at__gte=since)
-        .exclude(created_by=user)
-        .order_by("-assigned_at", "-pk")
+        mine.given_by_others().filter(assigned_at__gte=since).order_by("-assigned_at", "-pk")
     )
     prefetch_related_objects([*overdue, *due_today, *recently_assigned], "source")
     template = "customers/_followup_item.html"
@@ -44,7 +42,7 @@ def follow_up_sections(user, now) -> list[Section]:
             _("Nothing overdue."),
             total=overdue_total,
             more_url=f"{follow_ups}?{urlencode({'due': 'overdue'})}",
-            more_label=gettext("All overdue (%(count)d)") % {"count": overdue_total},
+            more_label=gettext("All overdue (%(count)s)") % {"count": count_text(overdue_total)},
         ),
         Section(
             "due_today",
@@ -54,7 +52,8 @@ def follow_up_sections(user, now) -> list[Section]:
             _("Nothing else due today."),
             total=due_today_total,
             more_url=f"{follow_ups}?{urlencode({'due': 'today'})}",
-            more_label=gettext("All due today (%(count)d)") % {"count": due_today_total},
+            more_label=gettext("All due today (%(count)s)")
+            % {"count": count_text(due_today_total)},
         ),
         Section(
             "recently_assigned",

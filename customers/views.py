@@ -14,7 +14,7 @@ from customers.filters import CustomerFilter
 from customers.forms import ArchiveCustomerForm, CustomerForm, FollowUpForm, InteractionForm
 from customers.models import Customer
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 TIMELINE_LIMIT = 300
 
 

@@ -5,13 +5,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from crm.my_day import Section, first_rows
+from crm.my_day import Section, count_text, first_rows
 from onboarding.models import Handoff, OnboardingStep
 
 
 def onboarding_sections(user, now) -> list[Section]:
     """Return the person's first open onboarding steps and onboardings handed to them."""
-    # One query each: the first rows and, by a window, the count of all of them.
+    # One query each: the first rows and the count of all of them (capped, crm/my_day.py).
     steps, steps_total = first_rows(OnboardingStep.objects.open_for(user))
     handoffs, handoffs_total = first_rows(Handoff.objects.offered_to(user))
     return [
@@ -31,7 +31,9 @@ def onboarding_sections(user, now) -> list[Section]:
             handoffs,
             "crm/_handoff_offer.html",
             _("Nobody is handing you an onboarding."),
-            # No list gathers the offers: the section shows the first ones and their count.
             total=handoffs_total,
+            more_url=reverse("onboarding:handoffs"),
+            more_label=gettext("All onboardings handed to you (%(count)s)")
+            % {"count": count_text(handoffs_total)},
         ),
     ]

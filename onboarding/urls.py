@@ -6,6 +6,7 @@ app_name = "onboarding"
 
 urlpatterns = [
     path("", views.onboarding_list, name="list"),
+    path("handoffs/", views.handoffs_offered, name="handoffs"),
     path("start/<int:customer_pk>/", views.onboarding_start, name="start"),
     path("<int:pk>/", views.onboarding_detail, name="detail"),
     path("<int:pk>/cancel/", views.onboarding_cancel, name="cancel"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from crm.calendar import BusinessCalendar
 from crm.handoff_answers import answer_handoff
 from crm.handoffs import shown_on_page
+from crm.paging import keyset_page
 from customers.models import Customer
 from onboarding import services
 from onboarding.filters import OnboardingFilter
@@ -21,9 +22,9 @@ from onboarding.forms import (
     ReasonForm,
     StartOnboardingForm,
 )
-from onboarding.models import Onboarding, OnboardingStep
+from onboarding.models import Handoff, Onboarding, OnboardingStep
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 @permission_required("onboarding.view_onboarding", raise_exception=True)
@@ -56,6 +57,14 @@ def onboarding_list(request: HttpRequest) -> HttpResponse:
             "now": now,
         },
     )
+
+
+@permission_required("onboarding.view_onboarding", raise_exception=True)
+def handoffs_offered(request: HttpRequest) -> HttpResponse:
+    """The onboardings handed to the signed-in person and not answered yet, oldest first."""
+    offers = Handoff.objects.offered_to(request.user).order_by("created_at", "pk")
+    page = keyset_page(request, offers, size=PAGE_SIZE)
+    return render(request, "onboarding/handoff_list.html", {"page": page})
 
 
 @permission_required("onboarding.add_onboarding", raise_exception=True)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from celery.app.task import Task
+from django.core.cache import cache
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from crm.models import BusinessHours
@@ -52,6 +53,13 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     # Production hashing is slow on purpose; tests create and check many passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Pages keep drawn fragments in the cache (crm/templatetags/filter_forms.py); each test
+    # starts without another test's.
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import Category, Complaint, ComplaintHandoff, Remedy
+from complaints.views import PAGE_SIZE
 from customers import services as customer_services
 from customers.models import Customer
 from tests.factories import (
@@ -180,7 +181,7 @@ def test_the_list_runs_a_constant_number_of_queries(staff_client, django_assert_
     )
     with django_assert_max_num_queries(9):
         response = staff_client.get("/complaints/")
-    assert len(response.context["page"]) == 50
+    assert len(response.context["page"]) == PAGE_SIZE
 
 
 # --- The complaint page ------------------------------------------------------------------------

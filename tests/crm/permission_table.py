@@ -459,6 +459,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
     ),
     # --- onboarding (staff's) ---
     "onboarding:list": page(),
+    "onboarding:handoffs": page(),
     "onboarding:start": (
         Case(
             "onboarding a prospect",

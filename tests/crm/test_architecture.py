@@ -45,6 +45,7 @@ CRM_CORE = {
     "crm/roles.py",
     "crm/spreadsheet.py",
     "crm/tasks.py",
+    "crm/templatetags/filter_forms.py",
     "crm/templatetags/people.py",
     "crm/text.py",
 }
@@ -54,7 +55,10 @@ CRM_COMPOSITION = {
     "crm/asgi.py",
     "crm/dashboard.py",
     "crm/demo.py",
+    "crm/management/bench.py",
     "crm/management/commands/bench_import.py",
+    "crm/management/commands/bench_load.py",
+    "crm/management/commands/bench_pages.py",
     "crm/management/commands/bench_sweeps.py",
     "crm/management/commands/seed_demo.py",
     "crm/management/commands/seed_scale.py",

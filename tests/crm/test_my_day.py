@@ -88,6 +88,7 @@ def test_each_section_links_to_its_full_list(client, supervisor):
     assert links["complaints"] == f"/complaints/?owner={supervisor.pk}"
     assert links["approvals"] == "/complaints/approvals/"
     assert links["onboarding_steps"] == f"/onboarding/?assignee={supervisor.pk}"
+    assert links["onboarding_handoffs"] == "/onboarding/handoffs/"
     html = response.content.decode()
     assert 'href="/complaints/approvals/">All awaiting your approval (3)</a>' in html
     # Each link finds the rows its section stands for.
@@ -95,6 +96,7 @@ def test_each_section_links_to_its_full_list(client, supervisor):
     assert len(client.get(links["complaints"]).context["page"]) == 3
     assert len(client.get(links["onboarding_steps"]).context["page"]) == 3
     assert client.get(links["approvals"]).context["page"].paginator.count == 3
+    assert len(client.get(links["onboarding_handoffs"]).context["page"]) == 3
 
 
 def test_my_day_shows_the_apps_sections_in_their_registered_order(client, staff):

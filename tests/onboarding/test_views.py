@@ -9,7 +9,8 @@ from django.utils import timezone
 from customers.models import Customer
 from onboarding import services
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep
-from tests.factories import CustomerFactory, UserFactory
+from onboarding.views import PAGE_SIZE
+from tests.factories import CustomerFactory, HandoffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +220,7 @@ def test_the_list_of_100_onboardings_runs_a_constant_number_of_queries(
     # filter
     with django_assert_max_num_queries(11):
         response = staff_client.get("/onboarding/")
-    assert len(response.context["page"]) == 50
+    assert len(response.context["page"]) == PAGE_SIZE
 
 
 def test_an_onboarding_with_30_steps_runs_a_constant_number_of_queries(
@@ -299,9 +300,21 @@ def test_the_list_counts_progress_for_the_rows_of_its_page_only(staff_client, se
         query["sql"] for query in queries.captured_queries if "steps_total" in query["sql"]
     ]
     assert len(counting) == 1
-    assert " IN (SELECT" in counting[0] and "OFFSET 50" in counting[0]
+    assert " IN (SELECT" in counting[0] and f"OFFSET {PAGE_SIZE}" in counting[0]
     rows = list(response.context["page"])
-    assert len(rows) == 10
+    assert len(rows) == min(60 - PAGE_SIZE, PAGE_SIZE)
     assert {row.steps_total for row in rows} == {template.steps.count()}
-    expected = list(Onboarding.objects.order_by("target_at", "pk")[50:])
+    expected = list(Onboarding.objects.order_by("target_at", "pk")[PAGE_SIZE : 2 * PAGE_SIZE])
     assert rows == expected
+
+
+def test_the_offers_list_pages_every_onboarding_handed_to_the_person(client, supporter):
+    offers = HandoffFactory.create_batch(30, to_user=supporter)
+    HandoffFactory(to_user=UserFactory())  # someone else's
+    client.force_login(supporter)
+    first = client.get("/onboarding/handoffs/")
+    assert first.status_code == 200
+    assert [h.pk for h in first.context["page"]] == [h.pk for h in offers[:25]]
+    second = client.get("/onboarding/handoffs/" + first.context["page"].next_url)
+    assert [h.pk for h in second.context["page"]] == [h.pk for h in offers[25:]]
+    assert "Reason for declining" in second.content.decode()

@@ -1,0 +1,44 @@
+"""My day's section counts stop at COUNT_LIMIT: "1,000+", not a count of every row."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from crm import my_day
+from crm.paging import count_display
+from tests.factories import FollowUpFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_count_past_the_limit_reads_as_the_limit_and_a_plus():
+    assert count_display(999, limit=1000) == "999"
+    assert count_display(1000, limit=1000) == "1,000"
+    assert count_display(1001, limit=1000) == "1,000+"
+
+
+def test_a_section_counts_up_to_one_past_the_limit_and_says_so(monkeypatch, staff):
+    monkeypatch.setattr(my_day, "COUNT_LIMIT", 3)
+    overdue_since = timezone.now() - timedelta(hours=2)
+    for minutes in range(6):
+        FollowUpFactory(
+            owner=staff, created_by=staff, due_at=overdue_since + timedelta(minutes=minutes)
+        )
+    sections = {s.key: s for s in my_day.sections_for(staff, timezone.now())}
+    overdue = sections["overdue"]
+    assert overdue.total == 4  # counting stopped at one past the limit
+    assert len(overdue.items) == min(6, my_day.SHOWN)
+
+
+def test_my_day_shows_a_capped_count_with_a_plus(monkeypatch, client, staff):
+    monkeypatch.setattr(my_day, "COUNT_LIMIT", 3)
+    overdue_since = timezone.now() - timedelta(hours=2)
+    for minutes in range(6):
+        FollowUpFactory(
+            owner=staff, created_by=staff, due_at=overdue_since + timedelta(minutes=minutes)
+        )
+    client.force_login(staff)
+    page = client.get("/").content.decode()
+    assert "All overdue (3+)" in page
+    assert ">3+</span>" in page
