@@ -82,10 +82,12 @@ def _new_customer(request, data) -> Customer:
 
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # The small lookup tables come by their own short queries: joined as well, the eight
+    # tables took PostgreSQL 14 ms to plan for a query that runs in 0.1 ms.
     complaint = get_object_or_404(
         Complaint.objects.select_related(
-            "customer", "owner", "logged_by", "category__parent", "root_cause", "contact"
-        ),
+            "customer", "owner", "logged_by", "contact"
+        ).prefetch_related("category__parent", "root_cause"),
         pk=pk,
     )
     return render(request, "complaints/complaint_detail.html", detail_context(request, complaint))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import IntegerField, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from crm.paging import COUNT_LIMIT, count_display
 
@@ -53,30 +53,25 @@ def count_text(total: int) -> str:
     return count_display(total, COUNT_LIMIT)
 
 
-class CappedCount(Subquery):
-    """``(SELECT COUNT(*) FROM (<the rows> LIMIT n))``: a count that stops at n rows.
-
-    At 100,000 customers a busy person had 5,000 follow-ups overdue: counting them all read
-    5,000 rows for a badge that says "1,000+" past COUNT_LIMIT anyway.
-    """
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
-
-    def __init__(self, queryset: QuerySet, limit: int):
-        super().__init__(queryset.order_by().values("pk")[:limit], output_field=IntegerField())
-
-
 def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     """Return the first ``limit`` rows of an ordered queryset and how many rows it has,
-    counted up to one past COUNT_LIMIT (``count_display`` shows that as "1,000+").
+    counted up to one past COUNT_LIMIT (``count_text`` shows that as "1,000+").
 
-    One query. The count is a subquery of the bare filter, run once by the database: a window
-    count (as crm/inbox.py uses for its few rows) would first join every matching row to what
-    the list shows, 8,000 remedies with their complaints and customers for a supervisor.
+    Two short queries, each planned for what it does. First the keys of the matching rows, in
+    no order and at most COUNT_LIMIT + 1 of them: the database finds them through whichever
+    index suits the filter, and their number is the count. Then the first rows in the
+    section's order: among those keys when they are all there, a sort of a few rows; straight
+    down the order's index when there are more, since then matching rows come at once. One
+    query that did both walked the order's index past every row that did not match: a person
+    of small authority, 8,000 remedies waiting and none theirs to decide, paid 17 ms for none;
+    and counting a busy person's 5,000 overdue follow-ups read them all for "1,000+".
     """
-    total = CappedCount(queryset, COUNT_LIMIT + 1)
-    rows = list(queryset.annotate(section_total=total)[:limit])
-    return rows, (rows[0].section_total if rows else 0)
+    keys = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    if not keys:
+        return [], 0
+    if len(keys) <= COUNT_LIMIT:
+        queryset = queryset.filter(pk__in=keys)
+    return list(queryset[:limit]), len(keys)
 
 
 SectionProvider = Callable[[object, datetime], Iterable[Section]]
