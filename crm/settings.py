@@ -113,6 +113,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets through Jinja2, which Django ships their templates for (crm/form_renderer.py).
+FORM_RENDERER = "crm.form_renderer.JinjaWidgets"
+
 DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tend.sqlite3'}"),
 }

@@ -40,6 +40,7 @@ CRM_CORE = {
     "crm/my_day.py",
     "crm/ladder.py",
     "crm/notices.py",
+    "crm/form_renderer.py",
     "crm/paging.py",
     "crm/people.py",
     "crm/roles.py",

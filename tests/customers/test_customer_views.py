@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.models import Customer, FollowUp, Interaction
+from customers.views import PAGE_SIZE
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -65,7 +66,7 @@ def test_list_runs_a_constant_number_of_queries(staff_client, django_assert_max_
     CustomerFactory.create_batch(200, account_owner=factory_cycle(owners))
     with django_assert_max_num_queries(8):
         response = staff_client.get("/customers/", {"open_work": "false"})
-    assert len(response.context["page"]) == 50
+    assert len(response.context["page"]) == PAGE_SIZE
 
 
 def factory_cycle(items):
@@ -324,7 +325,7 @@ def test_the_list_pages_through_every_customer_once_keeping_the_filters(staff_cl
     # then
     assert seen == expected
     back_to_first = staff_client.get(f"/customers/{page.first_url}").context["page"]
-    assert list(back_to_first) == expected[:50]
+    assert list(back_to_first) == expected[:PAGE_SIZE]
 
 
 def test_a_deep_page_runs_as_many_queries_as_the_first(
