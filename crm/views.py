@@ -104,6 +104,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "query": query,
             "groups": groups,
+            "customers": next((g.rows for g in groups if g.key == "customers"), []),
             "found_any": any(group.rows for group in groups),
             "archived_query": archived_query,
         },
