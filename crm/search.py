@@ -51,7 +51,9 @@ class Group:
 def _group(key: str, title, queryset, list_url: str) -> Group:
     rows = list(queryset[: GROUP_SIZE + 1])
     if len(rows) > GROUP_SIZE:
-        count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        # Counted in the group's own order, so that the count reads the index the rows came
+        # through and stops at the limit (unordered, PostgreSQL may scan a whole table for it).
+        count = queryset.values("pk")[: COUNT_LIMIT + 1].count()
         rows = rows[:GROUP_SIZE]
     else:
         count = len(rows)
