@@ -84,7 +84,7 @@ class LogComplaintForm(forms.Form):
         label=_("Customer: name, phone or email"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
     )
-    # The query last carried into the new customer's fields (see _carry_into_new_customer).
+    # The query last carried into the new customer's fields (see _set_new_customer).
     carried_query = SearchField(widget=forms.HiddenInput)
     new_customer_name = SingleLineField(
         label=_("New customer's name"),
@@ -171,9 +171,11 @@ class LogComplaintForm(forms.Form):
         data = self.data.copy()
         for name in NEW_CUSTOMER_FIELDS:
             key = self.add_prefix(name)
-            if name == target and not data.get(key, "").strip():
-                data[key] = query
-            elif carried and data.get(key, "").strip() == carried:
+            value = data.get(key, "").strip()
+            if name == target:
+                if not value or value == carried:
+                    data[key] = query
+            elif carried and value == carried:
                 data[key] = ""
                 self.cleaned_data[name] = ""
         data[self.add_prefix("carried_query")] = query

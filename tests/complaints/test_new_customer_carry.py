@@ -57,6 +57,18 @@ def test_a_phone_or_email_is_carried_into_its_own_field(staff_client, query, fie
     assert form["new_customer_name"].value() in {None, ""}
 
 
+def test_a_carried_phone_stays_while_the_name_is_still_missing(staff_client):
+    first = staff_client.post("/complaints/new/", log_data(customer_query="(202) 555-0177"))
+
+    second = _resubmit(staff_client, first)
+
+    assert second.context["form"]["new_customer_phone"].value() == "(202) 555-0177"
+    third = _resubmit(staff_client, second, new_customer_name="Wanda Walker")
+    customer = Complaint.objects.select_related("customer").get().customer
+    assert third.status_code == 302
+    assert (customer.name, customer.phone_normalised) == ("Wanda Walker", "+12025550177")
+
+
 def test_a_changed_search_is_looked_up_again_not_added(staff_client):
     bakery = CustomerFactory(name="Harbour Bakery")
     first = staff_client.post("/complaints/new/", log_data(customer_query="Harbour Bakry"))
