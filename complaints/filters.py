@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import CategoryChoiceField, category_choices
 from complaints.models import Complaint, Severity
-from customers.filters import PersonFilter
+from customers.filters import PersonFilter, SearchFilter
 from customers.forms import staff_choices
 
 
@@ -13,6 +13,7 @@ class CategoryFilter(django_filters.ModelChoiceFilter):
 
 
 class ComplaintFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Reference or words"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     category = CategoryFilter(
@@ -39,12 +40,15 @@ class ComplaintFilter(django_filters.FilterSet):
 
     class Meta:
         model = Complaint
-        fields = ["status", "severity", "category", "owner", "breaching", "is_repeat"]
+        fields = ["q", "status", "severity", "category", "owner", "breaching", "is_repeat"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["category"].queryset = category_choices()
         self.filters["owner"].queryset = staff_choices()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.matching(value)
 
     def filter_category(self, queryset, name, value):
         # A top-level category also finds the complaints filed under its children.

@@ -15,7 +15,7 @@ from complaints.models import (
 )
 from crm.text import SearchField, SingleLineField
 from customers.forms import PersonChoiceField, clean_phone_value, datetime_input, staff_choices
-from customers.models import Channel, Customer
+from customers.models import Channel, Customer, phone_in
 
 AMOUNT_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"})
 
@@ -84,6 +84,8 @@ class LogComplaintForm(forms.Form):
         label=_("Customer: name, phone or email"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
     )
+    # The query last carried into the new customer's fields (see _set_new_customer).
+    carried_query = SearchField(widget=forms.HiddenInput)
     new_customer_name = SingleLineField(
         label=_("New customer's name"),
         required=False,
@@ -150,9 +152,34 @@ class LogComplaintForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         check_amount_for_kind(self, "asked_remedy_kind", "asked_amount")
+        carried = cleaned.get("carried_query", "")
+        if carried and cleaned.get("customer_query") != carried:
+            # The search was changed after its words were carried into the new customer's
+            # fields: those words are not a new customer any more; look the new query up.
+            self._set_new_customer(carried=carried, query="")
         if cleaned.get("customer") is None and not cleaned.get("new_customer_name"):
             self._find_customer(cleaned.get("customer_query", "").strip())
         return cleaned
+
+    def _set_new_customer(self, *, carried: str, query: str) -> None:
+        """Put the query into the new customer's field it reads as, replacing what was carried.
+
+        A field the person has typed over since (it no longer holds the carried words) keeps
+        what they typed.
+        """
+        target = _new_customer_field_for(query) if query else None
+        data = self.data.copy()
+        for name in NEW_CUSTOMER_FIELDS:
+            key = self.add_prefix(name)
+            value = data.get(key, "").strip()
+            if name == target:
+                if not value or value == carried:
+                    data[key] = query
+            elif carried and value == carried:
+                data[key] = ""
+                self.cleaned_data[name] = ""
+        data[self.add_prefix("carried_query")] = query
+        self.data = data
 
     def _find_customer(self, query: str) -> None:
         if not query:
@@ -170,15 +197,33 @@ class LogComplaintForm(forms.Form):
             self.cleaned_data["customer"] = matches[0]
             return
         self.matches = matches
+        if not matches:
+            # Most often a customer not in Tend yet: what was typed starts their record.
+            self._set_new_customer(carried=self.cleaned_data.get("carried_query", ""), query=query)
         message = (
             _("Several customers match: pick one below.")
             if matches
-            else _("No customer matches; check it, or fill in the new customer's name.")
+            else _(
+                "No customer matches; check it, or check the new customer's details below "
+                "and log the complaint again."
+            )
         )
         self.add_error(
             "customer_query",
             forms.ValidationError(message, code="ambiguous" if matches else "no_match"),
         )
+
+
+NEW_CUSTOMER_FIELDS = ("new_customer_name", "new_customer_phone", "new_customer_email")
+
+
+def _new_customer_field_for(query: str) -> str:
+    """Return the new customer's field a customer query reads as: email, phone or name."""
+    if "@" in query and " " not in query:
+        return "new_customer_email"
+    if phone_in(query):
+        return "new_customer_phone"
+    return "new_customer_name"
 
 
 class ComplaintLinkForm(forms.Form):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from complaints.models import Category, Complaint, SLATarget
+from complaints.models import reference_for as reference_for  # where services look for it
 from crm.calendar import BusinessCalendar
 from customers.models import Contact, Customer
 
@@ -124,11 +125,6 @@ def _closure_durations(complaints) -> list[timedelta]:
         .values_list("received_at", "closed_at")[:RECENT_CLOSURES]
     )
     return [closed - received for received, closed in pairs]
-
-
-def reference_for(pk: int) -> str:
-    """Return the human reference of the complaint with this key: C-000123."""
-    return f"C-{pk:06d}"
 
 
 def build_complaint(

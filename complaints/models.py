@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
-from crm.text import validate_single_line
+from crm.text import searches_words, validate_single_line
 from customers.models import Channel, Contact, Customer
 
 # The largest single remedy Tend accepts; anything above is a typing slip, not a remedy.
@@ -255,7 +256,36 @@ def next_deadline_expression():
     )
 
 
+# What people type for a reference: C-000009, c-9, C000009 (never bare digits: a phone number).
+REFERENCE_QUERY = re.compile(r"[Cc]-?\s*0*(\d{1,12})")
+
+
+def reference_for(pk: int) -> str:
+    """Return the human reference of the complaint with this key: C-000123."""
+    return f"C-{pk:06d}"
+
+
+def reference_in(query: str) -> str | None:
+    """Return the reference a query is written as (``c-9`` is C-000009), else None."""
+    found = REFERENCE_QUERY.fullmatch(query.strip())
+    return reference_for(int(found[1])) if found else None
+
+
 class ComplaintQuerySet(models.QuerySet):
+    def matching(self, query: str):
+        """Keep the complaints a search finds: by reference, else by words in their text.
+
+        A reference is compared by equality (its unique index); words are looked for in the
+        customer's words and in what we heard, each served on PostgreSQL by a trigram index
+        (migration 0011), and only from three characters (crm.text.searches_words).
+        """
+        reference = reference_in(query)
+        if reference:
+            return self.filter(reference=reference)
+        if not searches_words(query):
+            return self.none()
+        return self.filter(Q(customer_words__icontains=query) | Q(what_we_heard__icontains=query))
+
     def open(self):
         """Keep complaints not yet closed."""
         return self.exclude(status=Complaint.Status.CLOSED)

@@ -14,6 +14,9 @@ _FRONT_LINE = [
     "customers.view_*",
     "customers.add_*",
     "customers.change_*",
+    # People leave a company: front-line staff keep its list of people true. Someone named
+    # in the record stays (customers.services.remove_contact).
+    "customers.delete_contact",
     "complaints.view_*",
     "complaints.add_complaint*",
     "complaints.change_complaint",

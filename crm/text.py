@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 # LIKE pattern (50,000 bytes) that a pasted page of text would otherwise reach.
 SEARCH_MAX_LENGTH = 100
 
+# The fewest characters a search for words in a title or text runs with: a trigram index
+# (pg_trgm) serves LIKE '%…%' only from three characters; shorter, it reads the whole index.
+SEARCH_MIN_WORDS = 3
+
 # Every character str.splitlines() breaks on: a mail header or a CSV cell treats them as breaks.
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -21,6 +25,11 @@ def clean_search_text(text: str) -> str:
     """
     printable = "".join(char if char.isprintable() else " " for char in str(text or ""))
     return " ".join(printable.split())[:SEARCH_MAX_LENGTH].rstrip()
+
+
+def searches_words(query: str) -> bool:
+    """Tell whether a cleaned query is long enough to look for in titles and texts."""
+    return len(query) >= SEARCH_MIN_WORDS
 
 
 def validate_single_line(value) -> None:

@@ -19,10 +19,9 @@ from crm import accounts, dashboard, inbox, lockout, notices
 from crm.forms import MarkAllReadForm, PasswordResetRequestForm
 from crm.http import safe_target
 from crm.models import Notice, WorkerHeartbeat
+from crm.search import only_match
+from crm.search import search as search_groups
 from crm.text import SearchField
-from customers.models import Customer
-
-SEARCH_LIMIT = 25
 
 
 class SearchForm(forms.Form):
@@ -91,28 +90,24 @@ def notices_mark_all_read(request: HttpRequest) -> HttpResponseRedirect:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """Search across Tend from the box in the navigation bar."""
+    """Search across Tend from the box in the navigation bar, a bounded group per kind."""
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    # Archived customers are set aside: the customer list finds them when asked (see the link).
-    customers = (
-        list(
-            Customer.objects.current()
-            .search(query)
-            .by_name()
-            .select_related("account_owner")[:SEARCH_LIMIT]
-        )
-        if query
-        else []
-    )
-    if len(customers) == 1:
-        # One match is the customer the person is looking for: go straight there.
-        return redirect(customers[0])
+    groups = search_groups(request.user, query)
+    if (found := only_match(groups)) is not None:
+        # One match is what the person is looking for (a customer, C-000009): go straight there.
+        return redirect(found)
     archived_query = urlencode({"q": query, "archived": "include"})
     return render(
         request,
         "crm/search.html",
-        {"query": query, "customers": customers, "archived_query": archived_query},
+        {
+            "query": query,
+            "groups": groups,
+            "customers": next((g.rows for g in groups if g.key == "customers"), []),
+            "found_any": any(group.rows for group in groups),
+            "archived_query": archived_query,
+        },
     )
 
 

@@ -64,6 +64,7 @@ class CustomerFilter(django_filters.FilterSet):
 class FollowUpFilter(django_filters.FilterSet):
     DUE_CHOICES = [("overdue", _("Overdue")), ("today", _("Due today")), ("later", _("Later"))]
 
+    q = SearchFilter(label=_("Subject"), method="filter_search")
     owner = PersonFilter(label=_("Owner"), queryset=staff_choices(), method="filter_owner")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FollowUp.Kind.choices)
     due = django_filters.ChoiceFilter(label=_("Due"), choices=DUE_CHOICES, method="filter_due")
@@ -71,13 +72,16 @@ class FollowUpFilter(django_filters.FilterSet):
 
     class Meta:
         model = FollowUp
-        fields = ["owner", "kind", "due", "promised_to_customer"]
+        fields = ["q", "owner", "kind", "due", "promised_to_customer"]
 
     def __init__(self, *args, may_see_everyone: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = staff_choices()
         if not may_see_everyone:
             del self.filters["owner"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.matching(value)
 
     def filter_owner(self, queryset, name, value):
         # The view narrows to the signed-in person unless a supervisor picks someone.

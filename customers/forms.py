@@ -150,6 +150,22 @@ class CustomerForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
+class ContactForm(forms.ModelForm):
+    """A person at the customer's: who they are and how to reach them."""
+
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "phone", "email", "preferred_channel", "is_primary", "notes"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_phone(self):
+        return clean_phone_value(self.cleaned_data["phone"])
+
+
 class InteractionForm(forms.Form):
     """Log a call or request: the customer's need restated, and whether to call back."""
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.text import clean_search_text, validate_single_line
+from crm.text import clean_search_text, searches_words, validate_single_line
 from customers.text import normalise_phone, search_key
 
 
@@ -343,7 +343,7 @@ def _customers_matching(query: str):
       migration 0002, serves LIKE '%…%').
     """
     customers, contacts = Customer._base_manager.all(), Contact._base_manager.all()
-    phone = _phone_in(query)
+    phone = phone_in(query)
     if "@" in query and not any(char.isspace() for char in query):
         condition = Q(email_key=Lower(Value(query)))
     elif phone:
@@ -362,7 +362,7 @@ def _customers_matching(query: str):
     return matches
 
 
-def _phone_in(query: str) -> str | None:
+def phone_in(query: str) -> str | None:
     """Return the E.164 form of a query written as a phone number, else None."""
     if all(char.isdigit() or char in PHONE_PUNCTUATION for char in query):
         return normalise_phone(query)
@@ -503,6 +503,15 @@ GIVEN_BY_OTHERS = ~Q(created_by=F("owner"))
 
 
 class FollowUpQuerySet(models.QuerySet):
+    def matching(self, query: str):
+        """Keep the commitments whose subject contains the query (three characters or more).
+
+        Served on PostgreSQL by a trigram index on the subject (migration 0008).
+        """
+        if not searches_words(query):
+            return self.none()
+        return self.filter(subject__icontains=query)
+
     def open(self):
         """Keep the commitments still to be kept."""
         return self.filter(status=FollowUp.Status.OPEN)

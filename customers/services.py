@@ -11,7 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -38,6 +38,10 @@ class FollowUpError(Exception):
 
 class ArchiveError(Exception):
     """The customer cannot be archived or restored now (e.g. work for them is still open)."""
+
+
+class ContactError(Exception):
+    """The contact cannot make this change (e.g. removing someone named in the record)."""
 
 
 ARCHIVE_CUSTOMER = "customers.archive_customer"
@@ -184,6 +188,67 @@ def _similar_names(key: str, exclude_pk: int | None) -> list[Customer]:
         for customer in pool
         if difflib.SequenceMatcher(None, key, customer.search_name).ratio() >= 0.85
     ][:5]
+
+
+# --- People of a customer ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_contact(*, actor, customer: Customer, contact: Contact) -> Contact:
+    """Record a person at the customer's; made primary, they take over from the former one."""
+    require(actor.has_perm("customers.add_contact"), _("You may not add contacts."))
+    contact.customer = _locked_current(customer)
+    return _save_contact(contact, actor=actor)
+
+
+@transaction.atomic
+def update_contact(*, actor, contact: Contact) -> Contact:
+    """Save the actor's edit of a person; made primary, they take over from the former one."""
+    require(actor.has_perm("customers.change_contact"), _("You may not edit contacts."))
+    _locked_current(contact.customer)
+    return _save_contact(contact, actor=actor)
+
+
+@transaction.atomic
+def remove_contact(*, actor, contact: Contact) -> None:
+    """Remove a person from the customer's record, unless the record names them.
+
+    Someone named in the contact log or on a complaint stays, so that the history keeps saying
+    who was spoken to; edit them instead (their role: "left in May").
+    """
+    require(actor.has_perm("customers.delete_contact"), _("You may not remove contacts."))
+    _locked_current(contact.customer)
+    contact._history_user = actor
+    try:
+        contact.delete()
+    except ProtectedError as error:
+        raise ContactError(
+            _(
+                "%(name)s is named in the contact log or on a complaint, so they stay on the "
+                "record. Edit them instead, e.g. their role: “left the company”."
+            )
+            % {"name": contact}
+        ) from error
+
+
+def _locked_current(customer: Customer) -> Customer:
+    """Lock the customer, so that two changes to their people (the primary) queue up."""
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if locked.is_archived:
+        raise ContactError(_("%(name)s is archived: restore them first.") % {"name": locked})
+    return locked
+
+
+def _save_contact(contact: Contact, *, actor) -> Contact:
+    if contact.is_primary:
+        # One primary per customer (a constraint): the former one steps down first.
+        for former in contact.customer.contacts.filter(is_primary=True).exclude(pk=contact.pk):
+            former.is_primary = False
+            former._history_user = actor
+            former.save(update_fields=["is_primary"])
+    contact._history_user = actor
+    contact.save()
+    return contact
 
 
 # --- The contact log ----------------------------------------------------------------------------

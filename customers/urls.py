@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import contact_views, views
 
 app_name = "customers"
 
@@ -13,4 +13,15 @@ urlpatterns = [
     path("<int:pk>/restore/", views.customer_restore, name="restore"),
     path("<int:pk>/log/", views.log_interaction, name="log"),
     path("<int:pk>/followups/new/", views.follow_up_create, name="follow_up_create"),
+    path("<int:pk>/contacts/new/", contact_views.contact_create, name="contact_create"),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/edit/",
+        contact_views.contact_edit,
+        name="contact_edit",
+    ),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/remove/",
+        contact_views.contact_remove,
+        name="contact_remove",
+    ),
 ]

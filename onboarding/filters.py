@@ -3,12 +3,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.filters import PersonFilter
+from customers.filters import PersonFilter, SearchFilter
 from customers.forms import staff_choices
 from onboarding.models import Onboarding, OnboardingStep
 
 
 class OnboardingFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Name or customer"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Onboarding.Status.choices, empty_label=_("Any status")
     )
@@ -22,13 +23,16 @@ class OnboardingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Onboarding
-        fields = ["status", "owner", "stalled", "overdue", "assignee"]
+        fields = ["q", "status", "owner", "stalled", "overdue", "assignee"]
 
     def __init__(self, *args, stalled_since, **kwargs):
         super().__init__(*args, **kwargs)
         self.stalled_since = stalled_since
         self.filters["owner"].queryset = staff_choices()
         self.filters["assignee"].queryset = staff_choices()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.matching(value)
 
     def filter_stalled(self, queryset, name, value):
         stalled = Q(status=Onboarding.Status.ACTIVE, last_progress_at__lt=self.stalled_since)

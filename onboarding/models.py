@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
-from crm.text import validate_single_line
+from crm.text import searches_words, validate_single_line
 from customers.models import Customer
 
 
@@ -84,6 +84,17 @@ class TemplateStep(StepFields):
 
 
 class OnboardingQuerySet(models.QuerySet):
+    def matching(self, query: str):
+        """Keep the onboardings whose name contains the query (three characters or more).
+
+        The name holds the customer's ("Standard onboarding: Ann Lee"), so a search for the
+        customer finds their onboarding too. Served on PostgreSQL by a trigram index on the
+        name (migration 0006).
+        """
+        if not searches_words(query):
+            return self.none()
+        return self.filter(name__icontains=query)
+
     def active(self):
         """Keep the onboardings still running."""
         return self.filter(status=Onboarding.Status.ACTIVE)

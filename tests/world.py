@@ -35,6 +35,8 @@ class World:
     owner: object
     customer: Customer
     contact: Contact
+    # Named nowhere in the record, so that it may be removed.
+    spare_contact: Contact
     interaction: Interaction
     follow_up: FollowUp
     prospect: Customer
@@ -196,6 +198,7 @@ def build_world() -> World:
         owner=owner,
         customer=customer,
         contact=contact,
+        spare_contact=ContactFactory(customer=customer, name="Sam Bramble"),
         interaction=interaction,
         follow_up=follow_up,
         prospect=prospect,

@@ -353,6 +353,38 @@ TABLE: dict[str, tuple[Case, ...]] = {
             },
         ),
     ),
+    "customers:contact_create": (
+        Case(
+            "adding a person",
+            get=PAGE,
+            post=signed_in(ALLOWED),
+            kwargs=of("customer"),
+            data=lambda w: {"name": "Ivy Bramble", "role": "Baker"},
+        ),
+    ),
+    "customers:contact_edit": (
+        Case(
+            "editing a person",
+            get=PAGE,
+            post=signed_in(ALLOWED),
+            kwargs=lambda w: {"pk": w.customer.pk, "contact_pk": w.contact.pk},
+            data=lambda w: {"name": "Rosa Bramble", "role": "Owner"},
+        ),
+    ),
+    "customers:contact_remove": (
+        Case(
+            "removing a person named nowhere",
+            get=PAGE,
+            post=signed_in(ALLOWED),
+            kwargs=lambda w: {"pk": w.customer.pk, "contact_pk": w.spare_contact.pk},
+        ),
+        Case(
+            "removing a person named in the contact log",
+            get=PAGE,
+            post=signed_in(REFUSED),
+            kwargs=lambda w: {"pk": w.customer.pk, "contact_pk": w.contact.pk},
+        ),
+    ),
     "customers:follow_up_create": (
         Case(
             "a new follow-up",

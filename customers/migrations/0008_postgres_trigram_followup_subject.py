@@ -1,0 +1,31 @@
+"""On PostgreSQL: a trigram index so that the search box finds follow-ups by words in their
+subject (FollowUpQuerySet.matching) through an index. SQLite has none and does without.
+
+The index is on the expression Django's ``icontains`` compares, ``UPPER(subject::text)``, so
+that the planner can match it to the query.
+"""
+
+from django.db import migrations
+
+FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS followup_subject_trgm ON customers_followup "
+    "USING gin ((UPPER(subject::text)) gin_trgm_ops)",
+]
+BACKWARD = ["DROP INDEX IF EXISTS followup_subject_trgm"]
+
+
+def run(statements):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    return operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [("customers", "0007_followup_open_owner_given_idx")]
+
+    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
