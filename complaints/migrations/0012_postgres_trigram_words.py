@@ -32,6 +32,6 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0010_next_deadline")]
+    dependencies = [("complaints", "0011_remedy_awaiting_amount_idx")]
 
     operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]

@@ -26,6 +26,6 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0007_followup_open_owner_given_idx")]
+    dependencies = [("customers", "0008_followup_given_by_others_idx")]
 
     operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
