@@ -45,7 +45,9 @@ CRM_CORE = {
     "crm/roles.py",
     "crm/spreadsheet.py",
     "crm/tasks.py",
+    "crm/templatetags/navigation.py",
     "crm/templatetags/people.py",
+    "crm/templatetags/reach.py",
     "crm/text.py",
 }
 # crm's composition: the project's settings and entry points, and the pages that compose the
