@@ -444,12 +444,12 @@ def reopen_follow_up(*, actor, follow_up: FollowUp) -> FollowUp:
     is for a slip of the thumb, not a way to rewrite what happened.
     """
     locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    require(
-        locked.completed_by_id == actor.pk and can_manage_follow_up(actor, locked),
-        _("Only the person who marked it done may undo it."),
-    )
+    require(can_manage_follow_up(actor, locked), _("This follow-up is not yours to reopen."))
     if locked.status != FollowUp.Status.DONE:
         raise FollowUpError(_("This follow-up is not done, so there is nothing to undo."))
+    require(
+        locked.completed_by_id == actor.pk, _("Only the person who marked it done may undo it.")
+    )
     if locked.is_completed_at_source:
         raise FollowUpError(_("This check-in was recorded on its complaint; reopen it there."))
     if locked.completed_at < timezone.now() - UNDO_WINDOW:

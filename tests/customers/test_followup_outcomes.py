@@ -221,3 +221,16 @@ def test_the_undo_button_only_posts_to_this_site():
     assert undo_url(Message(f"{UNDO_TAG}//evil.example/")) == ""
     assert undo_url(Message(f"{UNDO_TAG}https://evil.example/")) == ""
     assert undo_url(Message("")) == ""
+
+
+def test_undo_is_refused_when_a_newer_keep_in_touch_is_open(staff):
+    keep_in_touch = FollowUpFactory(owner=staff, kind=FollowUp.Kind.KEEP_IN_TOUCH)
+    services.record_outcome(actor=staff, follow_up=keep_in_touch, outcome=QuickOutcome.REACHED)
+    FollowUpFactory(owner=staff, customer=keep_in_touch.customer, kind=FollowUp.Kind.KEEP_IN_TOUCH)
+
+    with pytest.raises(services.FollowUpError, match="newer open follow-up"):
+        services.reopen_follow_up(actor=staff, follow_up=keep_in_touch)
+    keep_in_touch.refresh_from_db()
+    assert keep_in_touch.status == FollowUp.Status.DONE
+    # Nothing of the undo is kept: the call it would have taken back is still logged.
+    assert Interaction.objects.filter(customer=keep_in_touch.customer).count() == 1
