@@ -27,6 +27,12 @@ ACTION_FORMS = {
     "reopen": (forms.ReasonForm, "reopen"),
     "handoff": (forms.HandoffForm, None),
 }
+# The action that stops each SLA clock (Complaint.running_clocks): the step to take next.
+CLOCK_STEPS = {
+    "first_response": "acknowledge",
+    "customer_update": "customer_update",
+    "resolution": "resolve",
+}
 BEYOND_ACTIVE = {
     # A note may be added to a finished complaint's record.
     "note": lambda complaint: True,
@@ -53,6 +59,18 @@ def available_actions(user, complaint: Complaint) -> list[str]:
     return actions
 
 
+def next_step(complaint: Complaint, actions: list[str]) -> dict | None:
+    """Return the step the nearest running clock waits for, among the actions offered.
+
+    As ``{"action": name, "due": time}``; None when no clock runs or the person may take
+    none of the steps that would stop one (e.g. resolving while a remedy awaits approval).
+    """
+    for clock, due in complaint.running_clocks():
+        if CLOCK_STEPS[clock] in actions:
+            return {"action": CLOCK_STEPS[clock], "due": due}
+    return None
+
+
 def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
     """Build the complaint page's context; bound_forms replace blank ones (to show errors)."""
     user = request.user
@@ -67,6 +85,13 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
             action_forms[name] = form_class(prefix=name, initial=_initial(name, complaint))
         else:
             action_forms[name] = None
+    step = next_step(complaint, actions)
+    if step is not None:
+        # The step the clock runs on comes first, open; the others stay folded below it.
+        action_forms = {
+            step["action"]: action_forms.pop(step["action"]),
+            **action_forms,
+        }
     remedies = list(
         complaint.remedies.select_related("proposed_by", "decided_by").order_by("-proposed_at")
     )
@@ -100,6 +125,7 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
         else [],
         "handoff": shown_on_page(COMPLAINT_HANDOFFS, complaint),
         "action_forms": action_forms,
+        "next_step": step,
         "authority_rows": [
             (label, authority.limit_for(kind), kind in authority.limits, kind in FREE_REMEDIES)
             for kind, label in RemedyKind.choices

@@ -535,6 +535,24 @@ class Complaint(models.Model):
     def can(self, step: str) -> bool:
         return self.status in TRANSITIONS[step][0]
 
+    def running_clocks(self) -> list[tuple[str, datetime]]:
+        """Return the SLA clocks running now, as (clock, due time), the nearest first.
+
+        A clock is ``first_response`` (until acknowledged), ``customer_update`` or
+        ``resolution``; none runs for a finished complaint or while the clock is paused.
+        """
+        if not self.is_active or self.is_paused:
+            return []
+        clocks = []
+        if self.acknowledged_at is None and self.first_response_due:
+            clocks.append(("first_response", self.first_response_due))
+        if self.next_update_due:
+            clocks.append(("customer_update", self.next_update_due))
+        if self.resolution_due:
+            clocks.append(("resolution", self.resolution_due))
+        # The first response comes first whatever its time: nothing else counts before it.
+        return sorted(clocks, key=lambda pair: (pair[0] != "first_response", pair[1]))
+
     def deadlines(self) -> list[tuple[str, object]]:
         """Return the SLA deadlines still ahead, as (name, due time), earliest first."""
         if not self.is_active:

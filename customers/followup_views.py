@@ -5,16 +5,23 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.http import redirect_back
 from crm.paging import keyset_page
+from crm.undo import offer_undo
 from customers import services
 from customers.filters import FollowUpFilter
-from customers.forms import CompleteFollowUpForm, ReassignFollowUpForm, RescheduleFollowUpForm
-from customers.models import FollowUp
+from customers.forms import (
+    CompleteFollowUpForm,
+    QuickOutcomeForm,
+    ReassignFollowUpForm,
+    RescheduleFollowUpForm,
+)
+from customers.models import FollowUp, QuickOutcome
 from customers.permissions import MANAGE_ANY_FOLLOW_UP, can_manage_follow_up
 
 PAGE_SIZE = 25
@@ -61,6 +68,7 @@ def _render_detail(request, follow_up: FollowUp, status: int = 200, **forms) -> 
         "may_act": follow_up.is_open and can_manage_follow_up(request.user, follow_up),
         "reschedules": follow_up.reschedules.select_related("changed_by"),
         "complete_form": CompleteFollowUpForm(initial={"log_channel": follow_up.channel}),
+        "next": follow_up.get_absolute_url(),
         "reschedule_form": RescheduleFollowUpForm(follow_up=follow_up),
         "reassign_form": ReassignFollowUpForm(),
         "now": timezone.now(),
@@ -86,8 +94,58 @@ def follow_up_complete(request: HttpRequest, pk: int) -> HttpResponse:
     except services.FollowUpError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Done: %(subject)s") % {"subject": follow_up.subject})
+        _offer_undo_done(request, follow_up)
     # Back to where it was done from (My day, the list) when that is a page of ours.
+    return redirect_back(request, fallback=follow_up)
+
+
+def _offer_undo_done(request, follow_up: FollowUp) -> None:
+    offer_undo(
+        request,
+        _("Done: %(subject)s") % {"subject": follow_up.subject},
+        url=reverse("followups:reopen", args=[follow_up.pk]),
+    )
+
+
+@require_POST
+def follow_up_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap on a row: reached, left a message, no answer, or done."""
+    follow_up = _follow_up(request, pk)
+    form = QuickOutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the outcomes."))
+        return redirect_back(request, fallback=follow_up)
+    try:
+        follow_up = services.record_outcome(
+            actor=request.user, follow_up=follow_up, outcome=form.cleaned_data["outcome"]
+        )
+    except services.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        if follow_up.is_open:
+            messages.info(
+                request,
+                _("Logged: %(outcome)s. “%(subject)s” stays open until you reach them.")
+                % {
+                    "outcome": QuickOutcome(form.cleaned_data["outcome"]).label,
+                    "subject": follow_up.subject,
+                },
+            )
+        else:
+            _offer_undo_done(request, follow_up)
+    return redirect_back(request, fallback=follow_up)
+
+
+@require_POST
+def follow_up_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo "done" within a minute, for the person who did it."""
+    follow_up = _follow_up(request, pk)
+    try:
+        services.reopen_follow_up(actor=request.user, follow_up=follow_up)
+    except services.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Open again: %(subject)s") % {"subject": follow_up.subject})
     return redirect_back(request, fallback=follow_up)
 
 

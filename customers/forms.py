@@ -11,6 +11,7 @@ from customers.models import (
     Customer,
     FollowUp,
     Interaction,
+    QuickOutcome,
     Weekday,
 )
 from customers.text import normalise_phone
@@ -239,6 +240,12 @@ class CompleteFollowUpForm(forms.Form):
         required=False,
     )
     positive = forms.BooleanField(label=_("It was a positive contact"), required=False)
+
+
+class QuickOutcomeForm(forms.Form):
+    """One tap on a follow-up: the outcome of working it (see FollowUp.quick_outcomes)."""
+
+    outcome = forms.ChoiceField(choices=QuickOutcome.choices)
 
 
 class RescheduleFollowUpForm(forms.Form):

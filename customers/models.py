@@ -546,6 +546,19 @@ class FollowUpQuerySet(models.QuerySet):
         return self.order_by("due_at", "pk")
 
 
+class QuickOutcome(models.TextChoices):
+    """The common outcomes of working a follow-up, each recorded with one tap."""
+
+    REACHED = "reached", _("Reached, done")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    NO_ANSWER = "no_answer", _("No answer")
+    DONE = "done", _("Done")
+
+
+# The outcomes that keep the commitment; the others are attempts that leave it open.
+KEEPING_OUTCOMES = frozenset({QuickOutcome.REACHED, QuickOutcome.DONE})
+
+
 class FollowUp(models.Model):
     class Kind(models.TextChoices):
         CALLBACK = "callback", _("Call back")
@@ -677,6 +690,31 @@ class FollowUp(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and self.due_at < (now or timezone.now())
+
+    @property
+    def means_reaching_the_customer(self) -> bool:
+        """Tell whether keeping it takes reaching the customer (a call back, a check-in)."""
+        return self.kind in CONTACT_KINDS or self.channel in {Channel.PHONE, Channel.VIDEO}
+
+    @property
+    def quick_outcomes(self) -> list[tuple[str, str]]:
+        """Return the one-tap outcomes that fit it, as (value, label)."""
+        if self.means_reaching_the_customer:
+            outcomes = [QuickOutcome.REACHED, QuickOutcome.LEFT_MESSAGE, QuickOutcome.NO_ANSWER]
+        else:
+            outcomes = [QuickOutcome.DONE]
+        return [(outcome.value, outcome.label) for outcome in outcomes]
+
+
+CONTACT_KINDS = frozenset(
+    {
+        FollowUp.Kind.CALLBACK,
+        FollowUp.Kind.CHECK_IN,
+        FollowUp.Kind.KEEP_IN_TOUCH,
+        FollowUp.Kind.AFTER_RESOLUTION,
+        FollowUp.Kind.AFTER_ONBOARDING,
+    }
+)
 
 
 class FollowUpReschedule(models.Model):

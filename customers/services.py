@@ -6,11 +6,11 @@ messages or form errors.
 """
 
 import difflib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +20,23 @@ from crm.calendar import add_business_minutes
 from crm.notices import notify
 from crm.people import require
 from customers.extensions import open_work_condition
-from customers.models import Channel, Contact, Customer, FollowUp, FollowUpReschedule, Interaction
+from customers.models import (
+    KEEPING_OUTCOMES,
+    Channel,
+    Contact,
+    Customer,
+    FollowUp,
+    FollowUpReschedule,
+    Interaction,
+    QuickOutcome,
+)
 from customers.permissions import can_manage_follow_up
 from customers.text import normalise_phone, search_key
 
 # Rows per INSERT statement of a bulk import (SQLite allows 32,766 parameters per statement).
 IMPORT_BATCH_SIZE = 500
+# How long the person who marked a follow-up done may undo it (a mis-tap, the wrong row).
+UNDO_WINDOW = timedelta(minutes=1)
 
 
 class StaleEditError(Exception):
@@ -456,6 +467,82 @@ def complete_follow_up(
             occurred_at=now,
         )
     return follow_up
+
+
+@transaction.atomic
+def record_outcome(*, actor, follow_up: FollowUp, outcome: str) -> FollowUp:
+    """Record a one-tap outcome of working the follow-up.
+
+    Reaching the customer keeps the commitment and logs the contact; "Done" keeps one that
+    needs no contact. Leaving a message or getting no answer is an attempt: it is logged as a
+    contact, and the commitment stays open (and due) until the customer is reached.
+    """
+    outcome = QuickOutcome(outcome)
+    if outcome in KEEPING_OUTCOMES:
+        return complete_follow_up(
+            actor=actor,
+            follow_up=follow_up,
+            outcome=str(outcome.label),
+            interaction_channel=(follow_up.channel or Channel.PHONE)
+            if outcome == QuickOutcome.REACHED
+            else "",
+        )
+    follow_up = _locked_open(
+        follow_up, actor=actor, refusal=_("This follow-up is not yours to work.")
+    )
+    summary = f"{outcome.label}: {follow_up.subject}"
+    log_interaction(
+        actor=actor,
+        customer=follow_up.customer,
+        summary=summary[: Interaction._meta.get_field("summary").max_length],
+        channel=follow_up.channel or Channel.PHONE,
+        direction=Interaction.Direction.OUTBOUND,
+    )
+    return follow_up
+
+
+@transaction.atomic
+def reopen_follow_up(*, actor, follow_up: FollowUp) -> FollowUp:
+    """Undo marking the follow-up done: open it again and take back the contact it logged.
+
+    Only the person who marked it done may, and only within UNDO_WINDOW of doing it: the undo
+    is for a slip of the thumb, not a way to rewrite what happened.
+    """
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    require(can_manage_follow_up(actor, locked), _("This follow-up is not yours to reopen."))
+    if locked.status != FollowUp.Status.DONE:
+        raise FollowUpError(_("This follow-up is not done, so there is nothing to undo."))
+    require(
+        locked.completed_by_id == actor.pk, _("Only the person who marked it done may undo it.")
+    )
+    if locked.is_completed_at_source:
+        raise FollowUpError(_("This check-in was recorded on its complaint; reopen it there."))
+    if locked.completed_at < timezone.now() - UNDO_WINDOW:
+        raise FollowUpError(
+            _("Too late to undo; add a new follow-up if there is more to do for the customer.")
+        )
+    # The contact complete_follow_up logged with it: same person, customer and moment.
+    Interaction.objects.filter(
+        customer_id=locked.customer_id,
+        staff=actor,
+        occurred_at=locked.completed_at,
+        direction=Interaction.Direction.OUTBOUND,
+        summary=locked.subject,
+    ).delete()
+    locked.status = FollowUp.Status.OPEN
+    locked.completed_at = None
+    locked.completed_by = None
+    locked.outcome = ""
+    locked._history_user = actor
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+    except IntegrityError:
+        # Its customer got a new keep-in-touch follow-up meanwhile: only one may be open.
+        raise FollowUpError(
+            _("The customer has a newer open follow-up of this kind; work that one instead.")
+        ) from None
+    return locked
 
 
 def mark_done(follow_up: FollowUp, *, by, at: datetime, outcome: str) -> None:

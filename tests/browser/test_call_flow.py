@@ -51,8 +51,9 @@ def test_find_by_phone_log_a_callback_see_it_on_my_day_and_complete_it(
     assert fits_the_phone(page)
     page.screenshot(path=screenshots / "call-3-my-day.png", full_page=True)
 
-    # one click completes it
-    item.get_by_role("button", name="Mark done").click()
+    # two taps complete it: "Mark done…" opens the outcomes, "Reached, done" records one
+    item.get_by_text("Mark done…").click()
+    item.get_by_role("button", name="Reached, done").click()
     expect(page.get_by_text("Done: Call back: Wedding cake order")).to_be_visible()
     page.screenshot(path=screenshots / "call-4-done.png", full_page=True)
     callback = FollowUp.objects.get(customer=customer)

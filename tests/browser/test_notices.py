@@ -21,9 +21,14 @@ def test_read_notices_on_a_phone_from_my_day_to_the_work_and_mark_the_rest_read(
     Notice.objects.create(recipient=staff, subject="A handoff waits for you", body="Accept it.")
     sign_in(page, live_server.url, staff)
 
-    # My day lists the unread notices and the navigation counts them
+    # My day lists the unread notices and the navigation counts them: on the phone's bar,
+    # "More" carries the count, and the Notices link inside it too
     expect(page.get_by_role("heading", name="Unread notices")).to_be_visible()
+    more = page.get_by_role("navigation", name="Main").get_by_text("More")
+    expect(more).to_contain_text("2 unread")
+    more.click()
     expect(page.get_by_role("link", name="Notices 2 unread")).to_be_visible()
+    more.click()
     assert fits_the_phone(page)
     page.screenshot(path=screenshots / "notices-0-my-day.png", full_page=True)
     page.get_by_role("link", name="All notices (2 unread)").click()

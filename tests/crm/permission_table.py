@@ -412,6 +412,24 @@ TABLE: dict[str, tuple[Case, ...]] = {
             data=lambda w: {"outcome": "Called; it arrives Friday.", "log_channel": "phone"},
         ),
     ),
+    "followups:outcome": (
+        Case(
+            "a one-tap outcome on staff's callback",
+            get=POST_ONLY,
+            post=MANAGERS_ONLY,
+            kwargs=of("follow_up"),
+            # An attempt: logged as a contact, the callback stays open.
+            data=lambda w: {"outcome": "no_answer"},
+        ),
+    ),
+    "followups:reopen": (
+        Case(
+            "undoing staff's callback, which is still open",
+            get=POST_ONLY,
+            post=signed_in(REFUSED, other_staff=FORBIDDEN),
+            kwargs=of("follow_up"),
+        ),
+    ),
     "followups:reschedule": (
         Case(
             "moving staff's callback",

@@ -47,8 +47,12 @@ CRM_CORE = {
     "crm/spreadsheet.py",
     "crm/tasks.py",
     "crm/templatetags/filter_forms.py",
+    "crm/templatetags/navigation.py",
     "crm/templatetags/people.py",
+    "crm/templatetags/reach.py",
+    "crm/templatetags/undo.py",
     "crm/text.py",
+    "crm/undo.py",
 }
 # crm's composition: the project's settings and entry points, and the pages that compose the
 # apps. They may import any app (never an app's views).

@@ -156,13 +156,13 @@ def test_actions_need_a_post(staff_client, staff):
     assert staff_client.get(f"/followups/{follow_up.pk}/complete/").status_code == 405
 
 
-def test_my_day_lists_overdue_and_due_today_with_one_click_complete(staff_client, staff):
+def test_my_day_lists_overdue_and_due_today_with_one_tap_outcomes(staff_client, staff):
     overdue = FollowUpFactory(owner=staff, subject="Ring Mrs Lee", due_at=in_hours(-1))
     response = staff_client.get("/")
     sections = {section.key: section.items for section in response.context["sections"]}
     assert sections["overdue"] == [overdue]
-    assert f'action="/followups/{overdue.pk}/complete/"'.encode() in response.content
-    staff_client.post(f"/followups/{overdue.pk}/complete/", {"outcome": "Done", "next": "/"})
+    assert f'action="/followups/{overdue.pk}/outcome/"'.encode() in response.content
+    staff_client.post(f"/followups/{overdue.pk}/outcome/", {"outcome": "reached", "next": "/"})
     overdue.refresh_from_db()
     assert overdue.status == FollowUp.Status.DONE
 
