@@ -131,16 +131,16 @@ class RootCause(models.Model):
 
 
 class SLATarget(models.Model):
-    """Response, update and resolution targets for one severity, in business minutes."""
+    """Response, update and resolution targets for one severity.
+
+    Stored in business minutes, what the calendar counts; entered and shown as "4 h" or
+    "5 days" (crm/business_time.py).
+    """
 
     severity = models.CharField(_("severity"), max_length=10, choices=Severity, unique=True)
-    first_response_minutes = models.PositiveIntegerField(
-        _("first response within (business minutes)")
-    )
-    update_interval_minutes = models.PositiveIntegerField(
-        _("update the customer every (business minutes)")
-    )
-    resolution_minutes = models.PositiveIntegerField(_("resolve within (business minutes)"))
+    first_response_minutes = models.PositiveIntegerField(_("first response within"))
+    update_interval_minutes = models.PositiveIntegerField(_("update the customer every"))
+    resolution_minutes = models.PositiveIntegerField(_("resolve within"))
 
     history = HistoricalRecords()
 
