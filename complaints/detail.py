@@ -70,6 +70,9 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
     remedies = list(
         complaint.remedies.select_related("proposed_by", "decided_by").order_by("-proposed_at")
     )
+    for remedy in remedies:
+        # What the approval queue's rows carry by annotation (awaiting_approval_by).
+        remedy.approver_limit = authority.limit_for(remedy.kind)
     return {
         "complaint": complaint,
         "now": timezone.now(),

@@ -597,10 +597,13 @@ class RemedyQuerySet(models.QuerySet):
         # complaints.authority imports this module, so it is imported when first needed.
         from complaints.authority import authority_of
 
+        authority = authority_of(user)
         return (
             self.awaiting_approval()
-            .filter(authority_of(user).approvable_condition())
+            .filter(authority.approvable_condition())
             .exclude(proposed_by=user)
+            # The decider's own limit for each remedy's kind, shown beside it: no query more.
+            .annotate(approver_limit=authority.limit_expression())
             .select_related("complaint__customer", "proposed_by")
             .order_by("proposed_at")
         )
