@@ -693,6 +693,8 @@ class Remedy(models.Model):
 
 class ComplaintHandoffQuerySet(HandoffQuerySet):
     list_related = ("complaint__customer", "from_user")
+    # As COMPLAINT_HANDOFFS.finished(): any complaint but a closed one may change hands.
+    subject_open = ~Q(complaint__status=Complaint.Status.CLOSED)
 
 
 class ComplaintHandoff(HandoffBase):

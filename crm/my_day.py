@@ -33,6 +33,8 @@ class Section:
     total: int | None = None
     more_url: str = ""
     more_label: str = ""
+    # A section of rare news (a handoff declined) is left out while it has nothing to say.
+    hide_when_empty: bool = False
 
     @property
     def count(self) -> int:
@@ -54,6 +56,10 @@ def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     )
     rows = list(queryset.annotate(section_total=Subquery(count))[:limit])
     return rows, (rows[0].section_total if rows else 0)
+
+
+# How long a declined handoff stays on its sender's My day unless they act on it first.
+RETURNED_DAYS = 14
 
 
 SectionProvider = Callable[[object, datetime], Iterable[Section]]

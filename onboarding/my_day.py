@@ -1,19 +1,25 @@
 """The onboarding app's part of My day (registered in apps.py)."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from crm.my_day import Section, first_rows
+from crm.my_day import RETURNED_DAYS, Section, first_rows
 from onboarding.models import Handoff, OnboardingStep
 
 
 def onboarding_sections(user, now) -> list[Section]:
-    """Return the person's first open onboarding steps and onboardings handed to them."""
+    """Return the person's first open onboarding steps, onboardings handed to them and their
+    own offers declined."""
     # One query each: the first rows and, by a window, the count of all of them.
     steps, steps_total = first_rows(OnboardingStep.objects.open_for(user))
     handoffs, handoffs_total = first_rows(Handoff.objects.offered_to(user))
+    returned, returned_total = first_rows(
+        Handoff.objects.returned_to(user, since=now - timedelta(days=RETURNED_DAYS))
+    )
     return [
         Section(
             "onboarding_steps",
@@ -33,5 +39,14 @@ def onboarding_sections(user, now) -> list[Section]:
             _("Nobody is handing you an onboarding."),
             # No list gathers the offers: the section shows the first ones and their count.
             total=handoffs_total,
+        ),
+        Section(
+            "onboarding_handoffs_declined",
+            _("Onboarding handoffs declined"),
+            returned,
+            "crm/_handoff_returned.html",
+            # No list gathers them: the section shows the first ones and their count.
+            total=returned_total,
+            hide_when_empty=True,
         ),
     ]
