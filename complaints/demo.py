@@ -287,9 +287,9 @@ STORIES = [
         ),
     ),
     # Investigating, within authority: a credit approved on the spot, not yet delivered.
-    # Past its resolution deadline.
+    # Past its resolution deadline (three business days) whatever the weekday it is seeded on.
     Story(
-        "copper", "sam", 26 * HOUR, "high", ("Product", "Faulty"), PHONE,
+        "copper", "sam", 6 * DAY, "high", ("Product", "Faulty"), PHONE,
         "The last two bags of the single origin taste flat and sour.",
         heard="Both bags of the guest espresso were three weeks past roasting.",
         confirmed=True, asked=("store_credit", Decimal("40.00"), "Credit for the two bags"),
