@@ -307,6 +307,8 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         "resolution_escalated_at",
         "created_at",
         "version",
+        # Which rule gave the expected time when the complaint was logged.
+        "expected_by_basis",
     ]
     fieldsets = [
         (
@@ -342,7 +344,15 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         ),
         (
             _("The four times"),
-            {"fields": ["needs_by", "expected_by", "promised_by", "satisfied_at"]},
+            {
+                "fields": [
+                    "needs_by",
+                    "expected_by",
+                    "expected_by_basis",
+                    "promised_by",
+                    "satisfied_at",
+                ]
+            },
         ),
         (
             _("SLA clock"),

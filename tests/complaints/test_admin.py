@@ -488,3 +488,12 @@ def test_a_correction_keeps_a_breach_notice_the_sweep_claimed_meanwhile(owner_cl
     complaint.refresh_from_db()
     assert complaint.what_we_heard == "Fixed"
     assert complaint.first_response_notified_at == claimed_at
+
+
+def test_the_complaint_page_shows_which_rule_gave_the_expected_time(owner_client):
+    complaint = ComplaintFactory(expected_by=timezone.now(), expected_by_basis="target")
+
+    response = owner_client.get(f"{LIST_URL}{complaint.pk}/change/")
+
+    assert "expected by, from" in response.content.decode().lower()
+    assert "the resolution target" in response.content.decode()

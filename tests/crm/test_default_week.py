@@ -150,3 +150,13 @@ def test_only_owners_reach_the_default_week_button(client, supervisor):
     assert response.status_code == 302
     assert "/admin/login/" in response.url
     assert not BusinessHours.objects.exists()
+
+
+def test_the_holiday_list_says_what_a_holiday_does_and_names_each_weekday(client, owner):
+    Holiday.objects.create(date=date(2026, 12, 25), name="Christmas Day")
+    client.force_login(owner)
+
+    html = client.get("/admin/crm/holiday/").content.decode()
+
+    assert "Days the business is closed all day: no deadline counts them." in html
+    assert "Friday" in html
