@@ -83,7 +83,7 @@ def expectation_note(complaint: Complaint) -> str:
             ) % {
                 "least": TYPICAL_MIN_CASES,
                 "severity": severity,
-                "target": format_business_minutes(sla_minutes(complaint.severity)[2]),
+                "target": format_business_minutes(sla_minutes(complaint.severity)[2], days=False),
             }
     return _("From the customer's past complaints (worked out before today's rules).")
 

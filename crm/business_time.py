@@ -23,13 +23,17 @@ _PART = re.compile(r"(\d{1,6})\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m)(?![a-z
 _UNIT_MINUTES = {"d": BUSINESS_DAY_MINUTES, "h": 60, "m": 1}
 
 
-def format_business_minutes(minutes: int | None) -> str:
-    """Return minutes of business time as people read them: "45 min", "1 h 30 min", "5 days"."""
+def format_business_minutes(minutes: int | None, *, days: bool = True) -> str:
+    """Return minutes of business time as people read them: "45 min", "1 h 30 min", "5 days".
+
+    With days=False, in hours and minutes only ("40 h"): where the reader may not know that a
+    day here means BUSINESS_DAY_MINUTES, such as beside a countdown in real time.
+    """
     if minutes is None:
         return ""
     minutes = int(minutes)
     parts = []
-    if minutes >= DAYS_FROM_MINUTES:
+    if days and minutes >= DAYS_FROM_MINUTES:
         days, minutes = divmod(minutes, BUSINESS_DAY_MINUTES)
         parts.append(ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
     hours, minutes = divmod(minutes, 60)

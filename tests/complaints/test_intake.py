@@ -484,4 +484,4 @@ def test_the_page_explains_the_resolution_target_in_business_time(client, staff)
     shown = rule_shown(client, staff, complaint)
     # the seeded normal target: 2400 business minutes
     assert "fewer than 20 normal complaints like it closed lately" in shown
-    assert "the resolution target: 5 days of business time" in shown
+    assert "the resolution target: 40 h of business time" in shown

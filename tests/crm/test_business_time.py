@@ -50,3 +50,8 @@ def test_anything_else_is_no_duration(text):
 @pytest.mark.parametrize("minutes", [1, 59, 61, 479, 961, 2400, 124_800])
 def test_what_is_shown_reads_back_as_the_same_minutes(minutes):
     assert parse_business_duration(format_business_minutes(minutes)) == minutes
+
+
+def test_without_days_long_durations_read_in_hours():
+    assert format_business_minutes(2400, days=False) == "40 h"
+    assert format_business_minutes(2530, days=False) == "42 h 10 min"
