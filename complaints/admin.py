@@ -26,6 +26,7 @@ from complaints.models import (
     RootCause,
     SLATarget,
 )
+from crm.business_time import BusinessDurationField
 from customers.text import search_key
 
 # Timeline entries shown on the complaint's page; a long-running complaint gathers hundreds.
@@ -53,16 +54,21 @@ class RootCauseAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "description"]
 
 
+SLA_DURATIONS = ["first_response_minutes", "update_interval_minutes", "resolution_minutes"]
+
+
 @admin.register(SLATarget)
 class SLATargetAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "severity",
-        "first_response_minutes",
-        "update_interval_minutes",
-        "resolution_minutes",
-    ]
+    list_display = ["severity", *SLA_DURATIONS]
     # Four rows tuned side by side: editing them in the list spares a page per severity.
-    list_editable = ["first_response_minutes", "update_interval_minutes", "resolution_minutes"]
+    list_editable = SLA_DURATIONS
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Stored in business minutes, entered and shown as "4 h" or "5 days", in the list's
+        # boxes and on the change page alike.
+        if db_field.name in SLA_DURATIONS:
+            return BusinessDurationField(label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(AuthorityLimit)
@@ -301,6 +307,8 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         "resolution_escalated_at",
         "created_at",
         "version",
+        # Which rule gave the expected time when the complaint was logged.
+        "expected_by_basis",
     ]
     fieldsets = [
         (
@@ -336,7 +344,15 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         ),
         (
             _("The four times"),
-            {"fields": ["needs_by", "expected_by", "promised_by", "satisfied_at"]},
+            {
+                "fields": [
+                    "needs_by",
+                    "expected_by",
+                    "expected_by_basis",
+                    "promised_by",
+                    "satisfied_at",
+                ]
+            },
         ),
         (
             _("SLA clock"),

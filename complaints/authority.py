@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case, DecimalField, Q, Value, When
 
 from complaints.models import (
     FREE_REMEDIES,
@@ -49,6 +49,22 @@ class Authority:
             return False
         limit = self.limit_for(kind)
         return limit is UNLIMITED or Decimal(amount) <= limit
+
+    def limit_expression(self) -> Case:
+        """Return an expression giving each Remedy row this person's limit for its kind.
+
+        NULL stands for unlimited; a kind without authority gives 0.
+        """
+        return Case(
+            *(
+                When(kind=kind, then=Value(limit))
+                for kind, limit in sorted(self.limits.items())
+                if limit is not UNLIMITED
+            ),
+            When(kind__in=sorted(self.limits), then=Value(None)),
+            default=Value(NO_AUTHORITY),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
 
     def approvable_condition(self) -> Q:
         """Return a Q on Remedy matching exactly the remedies ``covers`` accepts."""

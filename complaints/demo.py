@@ -24,8 +24,10 @@ from simple_history.utils import bulk_create_with_history
 
 from complaints.authority import authority_of
 from complaints.intake import (
+    TYPICAL_WINDOW,
     EarlierComplaints,
     IntakeRules,
+    TypicalResolution,
     build_complaint,
     reference_for,
 )
@@ -285,9 +287,9 @@ STORIES = [
         ),
     ),
     # Investigating, within authority: a credit approved on the spot, not yet delivered.
-    # Past its resolution deadline.
+    # Past its resolution deadline (three business days) whatever the weekday it is seeded on.
     Story(
-        "copper", "sam", 26 * HOUR, "high", ("Product", "Faulty"), PHONE,
+        "copper", "sam", 6 * DAY, "high", ("Product", "Faulty"), PHONE,
         "The last two bags of the single origin taste flat and sour.",
         heard="Both bags of the guest espresso were three weeks past roasting.",
         confirmed=True, asked=("store_credit", Decimal("40.00"), "Credit for the two bags"),
@@ -447,7 +449,13 @@ class _DemoBuilder:
         customer = self.customers[story.customer]
         complaint = build_complaint(
             rules=self.rules,
-            earlier=_earlier(customer, received, earlier),
+            earlier=_earlier(
+                customer,
+                received,
+                earlier,
+                category=self.categories.get(story.category),
+                severity=story.severity,
+            ),
             customer=customer,
             logged_by=self.staff[story.logged_by],
             received_at=received,
@@ -596,16 +604,26 @@ class _DemoBuilder:
         return min(self.now - ago + self.shift, self.now - MINUTE)
 
 
-def _earlier(customer: Customer, received: datetime, played: list[Complaint]) -> EarlierComplaints:
+def _earlier(
+    customer: Customer,
+    received: datetime,
+    played: list[Complaint],
+    *,
+    category: Category | None,
+    severity: str,
+) -> EarlierComplaints:
     """What logging would read of the complaints played before this one."""
-    closed = sorted(
-        (c for c in played if c.closed_at and c.closed_at <= received),
-        key=lambda complaint: complaint.closed_at,
-        reverse=True,
-    )
-    own = [complaint for complaint in closed if complaint.customer_id == customer.pk]
+    since = received - TYPICAL_WINDOW
+    alike = [
+        c.resolved_at - c.received_at
+        for c in played
+        if c.closed_at
+        and since <= c.closed_at <= received
+        and c.resolved_at
+        and c.category_id == (category.pk if category else None)
+        and c.severity == severity
+    ]
     return EarlierComplaints(
         received=[c.received_at for c in played if c.customer_id == customer.pk],
-        closure_times=[c.closed_at - c.received_at for c in own],
-        business_closure_times=[c.closed_at - c.received_at for c in closed],
+        typical=TypicalResolution.of(alike),
     )

@@ -1,12 +1,15 @@
 """What the complaint page shows, and which action forms it offers in the current status."""
 
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from complaints import forms
 from complaints.authority import authority_of
-from complaints.models import FREE_REMEDIES, Complaint, Remedy, RemedyKind
+from complaints.intake import TYPICAL_MIN_CASES, TYPICAL_WINDOW, sla_minutes
+from complaints.models import FREE_REMEDIES, Complaint, ExpectedBasis, Remedy, RemedyKind
 from complaints.services import COMPLAINT_HANDOFFS, may_act_on
+from crm.business_time import format_business_minutes
 from crm.handoffs import shown_on_page
 
 UPDATES_SHOWN = 200
@@ -71,6 +74,38 @@ def next_step(complaint: Complaint, actions: list[str]) -> dict | None:
     return None
 
 
+def expectation_note(complaint: Complaint) -> str:
+    """Say which rule gave the complaint's expected time, so staff know what it rests on."""
+    if complaint.expected_by is None:
+        return ""
+    severity = complaint.get_severity_display().lower()
+    match complaint.expected_by_basis:
+        case ExpectedBasis.NEEDS:
+            return _("The customer said when they need it.")
+        case ExpectedBasis.MEDIAN:
+            return _(
+                "No need stated, so the usual time: half of the last %(days)d days' "
+                "%(cases)d closed %(severity)s complaints about %(category)s were resolved "
+                "within %(median)s."
+            ) % {
+                "days": TYPICAL_WINDOW.days,
+                "cases": complaint.expected_by_cases or 0,
+                "severity": severity,
+                "category": complaint.category or _("no category"),
+                "median": timesince(complaint.received_at, complaint.expected_by),
+            }
+        case ExpectedBasis.TARGET:
+            return _(
+                "No need stated and fewer than %(least)d %(severity)s complaints like it closed "
+                "lately, so the resolution target: %(target)s of business time."
+            ) % {
+                "least": TYPICAL_MIN_CASES,
+                "severity": severity,
+                "target": format_business_minutes(sla_minutes(complaint.severity)[2], days=False),
+            }
+    return _("From the customer's past complaints (worked out before today's rules).")
+
+
 def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
     """Build the complaint page's context; bound_forms replace blank ones (to show errors)."""
     user = request.user
@@ -95,6 +130,9 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
     remedies = list(
         complaint.remedies.select_related("proposed_by", "decided_by").order_by("-proposed_at")
     )
+    for remedy in remedies:
+        # What the approval queue's rows carry by annotation (awaiting_approval_by).
+        remedy.approver_limit = authority.limit_for(remedy.kind)
     return {
         "complaint": complaint,
         "now": timezone.now(),
@@ -104,6 +142,7 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
             (_("Promised by"), complaint.promised_by),
             (_("Satisfied at"), complaint.satisfied_at),
         ],
+        "expectation_note": expectation_note(complaint),
         "deadlines": complaint.deadlines(),
         "updates": list(
             complaint.updates.select_related("author").order_by("-created_at", "-pk")[

@@ -1,6 +1,7 @@
-"""What logging a complaint derives: SLA deadlines, the repeat flag, the expected time, the
-reference. ``build_complaint`` puts them on an unsaved complaint; ``log_complaint``
-(complaints/services.py) saves it, and demo and scale data build theirs with it too.
+"""What logging a complaint derives: SLA deadlines, the repeat flag, the expected time (and
+the rule that gave it), the reference. ``build_complaint`` puts them on an unsaved complaint;
+``log_complaint`` (complaints/services.py) saves it, and demo and scale data build theirs with
+it too.
 """
 
 import statistics
@@ -9,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from complaints.models import Category, Complaint, SLATarget
+from django.db.models import DurationField, ExpressionWrapper, F
+
+from complaints.models import Category, Complaint, ExpectedBasis, Severity, SLATarget
 from complaints.models import reference_for as reference_for  # where services look for it
 from crm.calendar import BusinessCalendar
 from customers.models import Contact, Customer
@@ -62,69 +65,114 @@ class IntakeRules:
         return self.targets.get(severity, FALLBACK_TARGET_MINUTES)
 
 
+# The business's usual time to resolve counts once enough complaints like the new one (its
+# category and severity) closed lately: fewer make a median that one odd case can swing.
+TYPICAL_WINDOW = timedelta(days=180)
+TYPICAL_MIN_CASES = 20
+
+
+@dataclass(frozen=True)
+class TypicalResolution:
+    """How long complaints of one category and severity took to resolve: the median."""
+
+    median: timedelta
+    cases: int
+
+    @classmethod
+    def of(cls, durations: Sequence[timedelta]) -> "TypicalResolution | None":
+        """Return the median of durations already read, or None below TYPICAL_MIN_CASES."""
+        if len(durations) < TYPICAL_MIN_CASES:
+            return None
+        return cls(statistics.median(durations), len(durations))
+
+    @classmethod
+    def load(
+        cls, *, category: Category | None, severity: str, at: datetime
+    ) -> "TypicalResolution | None":
+        """Read the median from the complaints alike closed in the TYPICAL_WINDOW before at.
+
+        The database counts them, then sorts them by time taken and returns the middle one or
+        two (two queries on complaint_closed_alike_idx), so nothing grows in Python however
+        many there are.
+        """
+        alike = Complaint.objects.closed_alike(
+            category=category, severity=severity, since=at - TYPICAL_WINDOW
+        ).filter(closed_at__lte=at)
+        cases = alike.count()
+        if cases < TYPICAL_MIN_CASES:
+            return None
+        took = ExpressionWrapper(F("resolved_at") - F("received_at"), DurationField())
+        middle = list(
+            alike.annotate(took=took)
+            .order_by("took", "pk")
+            .values_list("took", flat=True)[(cases - 1) // 2 : cases // 2 + 1]
+        )
+        return cls(sum(middle, timedelta()) / len(middle), cases)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """When the customer expects closure, and which rule said so."""
+
+    by: datetime
+    basis: str
+    cases: int | None = None
+
+
+def expectation(
+    *,
+    received_at: datetime,
+    needs_by: datetime | None,
+    typical: TypicalResolution | None,
+    resolution_due: datetime,
+) -> Expectation:
+    """Return the time a promise should aim at, by the first rule that applies.
+
+    The customer's own stated need; else the business's usual time to resolve complaints
+    alike (TypicalResolution); else the resolution target. So it never contradicts the SLA
+    with a stranger's history, and says what it rests on.
+    """
+    if needs_by is not None:
+        return Expectation(needs_by, ExpectedBasis.NEEDS)
+    if typical is not None:
+        return Expectation(received_at + typical.median, ExpectedBasis.MEDIAN, typical.cases)
+    return Expectation(resolution_due, ExpectedBasis.TARGET)
+
+
 @dataclass(frozen=True)
 class EarlierComplaints:
     """What a new complaint's repeat flag and expected time are derived from.
 
     ``received`` are when the customer's earlier complaints came in (those of the repeat
-    window are enough); ``closure_times`` how long theirs took to close, most recent first;
-    ``business_closure_times`` the same over every customer, the fallback.
+    window are enough); ``typical`` how long complaints alike took to resolve lately.
     """
 
     received: Sequence[datetime] = ()
-    closure_times: Sequence[timedelta] = ()
-    business_closure_times: Sequence[timedelta] = ()
+    typical: TypicalResolution | None = None
 
     @classmethod
-    def of(cls, customer: Customer, received_at: datetime) -> "EarlierComplaints":
-        """Read the customer's earlier complaints (and the business's closures if needed)."""
+    def of(
+        cls,
+        customer: Customer,
+        received_at: datetime,
+        *,
+        category: Category | None = None,
+        severity: str = Severity.NORMAL,
+    ) -> "EarlierComplaints":
+        """Read the customer's recent complaints and the usual time for complaints alike."""
         own = Complaint.objects.filter(customer=customer)
-        closure_times = _closure_durations(own)
         return cls(
             received=list(
                 own.filter(received_at__gte=received_at - REPEAT_WINDOW).values_list(
                     "received_at", flat=True
                 )[:1]
             ),
-            closure_times=closure_times,
-            business_closure_times=(
-                () if closure_times else _closure_durations(Complaint.objects.all())
-            ),
+            typical=TypicalResolution.load(category=category, severity=severity, at=received_at),
         )
 
     def is_repeat(self, received_at: datetime) -> bool:
         """Tell whether the customer complained within REPEAT_WINDOW before received_at."""
         return any(received >= received_at - REPEAT_WINDOW for received in self.received)
-
-    def expected_by(self, received_at: datetime) -> datetime | None:
-        """Return when the customer expects closure: their median time to closure so far.
-
-        A customer without closed complaints is expected to expect what the business usually
-        takes: the median over its recent closures. None when nothing was ever closed.
-        """
-        durations = self.closure_times or self.business_closure_times
-        if not durations:
-            return None
-        return received_at + statistics.median(durations[:RECENT_CLOSURES])
-
-
-def expected_by(customer: Customer, received_at: datetime) -> datetime | None:
-    """Return when the customer expects closure (see EarlierComplaints.expected_by)."""
-    return EarlierComplaints.of(customer, received_at).expected_by(received_at)
-
-
-# The business's median is taken over its most recent closures: recent enough to be current,
-# few enough to stay cheap at any size.
-RECENT_CLOSURES = 500
-
-
-def _closure_durations(complaints) -> list[timedelta]:
-    pairs = (
-        complaints.filter(closed_at__isnull=False)
-        .order_by("-closed_at")
-        .values_list("received_at", "closed_at")[:RECENT_CLOSURES]
-    )
-    return [closed - received for received, closed in pairs]
 
 
 def build_complaint(
@@ -153,6 +201,13 @@ def build_complaint(
     """
     response, update, resolution = rules.minutes(severity)
     add = rules.calendar.add_business_minutes
+    resolution_due = add(received_at, resolution)
+    expected = expectation(
+        received_at=received_at,
+        needs_by=needs_by,
+        typical=earlier.typical,
+        resolution_due=resolution_due,
+    )
     return Complaint(
         customer=customer,
         contact=contact,
@@ -169,9 +224,11 @@ def build_complaint(
         asked_amount=asked_amount,
         asked_words=asked_words,
         needs_by=needs_by,
-        expected_by=earlier.expected_by(received_at),
+        expected_by=expected.by,
+        expected_by_basis=expected.basis,
+        expected_by_cases=expected.cases,
         first_response_due=add(received_at, response),
         next_update_due=add(received_at, update),
-        resolution_due=add(received_at, resolution),
+        resolution_due=resolution_due,
         is_repeat=earlier.is_repeat(received_at),
     )

@@ -21,6 +21,14 @@ from customers.models import Channel, Contact, Customer
 MAX_REMEDY_AMOUNT = Decimal("1000000")
 
 
+class ExpectedBasis(models.TextChoices):
+    """The rule that gave a complaint's expected time: the first that applies (intake.py)."""
+
+    NEEDS = "needs", _("the customer's stated need")
+    MEDIAN = "median", _("the usual time to resolve")
+    TARGET = "target", _("the resolution target")
+
+
 class Severity(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")
@@ -132,16 +140,16 @@ class RootCause(models.Model):
 
 
 class SLATarget(models.Model):
-    """Response, update and resolution targets for one severity, in business minutes."""
+    """Response, update and resolution targets for one severity.
+
+    Stored in business minutes, what the calendar counts; entered and shown as "4 h" or
+    "5 days" (crm/business_time.py).
+    """
 
     severity = models.CharField(_("severity"), max_length=10, choices=Severity, unique=True)
-    first_response_minutes = models.PositiveIntegerField(
-        _("first response within (business minutes)")
-    )
-    update_interval_minutes = models.PositiveIntegerField(
-        _("update the customer every (business minutes)")
-    )
-    resolution_minutes = models.PositiveIntegerField(_("resolve within (business minutes)"))
+    first_response_minutes = models.PositiveIntegerField(_("first response within"))
+    update_interval_minutes = models.PositiveIntegerField(_("update the customer every"))
+    resolution_minutes = models.PositiveIntegerField(_("resolve within"))
 
     history = HistoricalRecords()
 
@@ -294,6 +302,13 @@ class ComplaintQuerySet(models.QuerySet):
         """Keep complaints still being worked on: neither resolved nor closed."""
         return self.exclude(status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED])
 
+    def closed_alike(self, *, category, severity: str, since):
+        """Keep complaints of this category and severity resolved, then closed since a moment."""
+        # complaint_closed_alike_idx serves it: a range of one (category, severity).
+        return self.filter(
+            category=category, severity=severity, closed_at__gte=since, resolved_at__isnull=False
+        )
+
     def owned_by(self, user):
         """Keep the complaints the user is accountable for."""
         return self.filter(owner=user)
@@ -389,6 +404,12 @@ class Complaint(models.Model):
     # The four times (DESIGN.md §2.2).
     needs_by = models.DateTimeField(_("needs it resolved by"), null=True, blank=True)
     expected_by = models.DateTimeField(_("expects it by"), null=True, blank=True)
+    # Which rule gave expected_by (complaints/intake.py), shown beside it; blank on complaints
+    # logged before the rules existed. With the median, how many complaints it was taken over.
+    expected_by_basis = models.CharField(
+        _("expected by, from"), max_length=10, choices=ExpectedBasis, blank=True
+    )
+    expected_by_cases = models.PositiveIntegerField(null=True, blank=True, editable=False)
     promised_by = models.DateTimeField(_("promised by"), null=True, blank=True)
     satisfied_at = models.DateTimeField(_("satisfied at"), null=True, blank=True)
     # The SLA clock. Deadlines move later by the time spent waiting on the customer.
@@ -473,6 +494,13 @@ class Complaint(models.Model):
                 fields=["resolution_due"],
                 condition=~Q(status__in=["resolved", "closed"]),
                 name="complaint_active_due_idx",
+            ),
+            # Serves closed_alike, the median time to resolve a category and severity that
+            # logging reads; covering, so the database reads the times from the index alone.
+            models.Index(
+                fields=["category", "severity", "closed_at", "resolved_at", "received_at"],
+                condition=Q(closed_at__isnull=False),
+                name="complaint_closed_alike_idx",
             ),
         ]
         constraints = [
@@ -645,10 +673,13 @@ class RemedyQuerySet(models.QuerySet):
         # complaints.authority imports this module, so it is imported when first needed.
         from complaints.authority import authority_of
 
+        authority = authority_of(user)
         return (
             self.awaiting_approval()
-            .filter(authority_of(user).approvable_condition())
+            .filter(authority.approvable_condition())
             .exclude(proposed_by=user)
+            # The decider's own limit for each remedy's kind, shown beside it: no query more.
+            .annotate(approver_limit=authority.limit_expression())
             .select_related("complaint__customer", "proposed_by")
             .order_by("proposed_at")
         )
@@ -746,6 +777,8 @@ class Remedy(models.Model):
 
 class ComplaintHandoffQuerySet(HandoffQuerySet):
     list_related = ("complaint__customer", "from_user")
+    # As COMPLAINT_HANDOFFS.finished(): any complaint but a closed one may change hands.
+    subject_open = ~Q(complaint__status=Complaint.Status.CLOSED)
 
 
 class ComplaintHandoff(HandoffBase):

@@ -1,22 +1,28 @@
 """The complaints app's part of My day (registered in apps.py)."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintHandoff, Remedy
-from crm.my_day import Section, count_text, first_rows
+from crm.my_day import RETURNED_DAYS, Section, count_text, first_rows
 
 
 def complaint_sections(user, now) -> list[Section]:
-    """Return the first complaints the person owns, remedies awaiting them and offers to them."""
+    """Return the first complaints the person owns, remedies awaiting them, offers to them and
+    their own offers declined."""
     # One query each: the first rows and the count of all of them (capped, crm/my_day.py).
     owned, owned_total = first_rows(
         Complaint.objects.active().owned_by(user).with_related().nearest_deadline_first()
     )
     remedies, remedies_total = first_rows(Remedy.objects.awaiting_approval_by(user))
     handoffs, handoffs_total = first_rows(ComplaintHandoff.objects.offered_to(user))
+    returned, returned_total = first_rows(
+        ComplaintHandoff.objects.returned_to(user, since=now - timedelta(days=RETURNED_DAYS))
+    )
     approvals = reverse("complaints:approvals")
     return [
         Section(
@@ -52,5 +58,16 @@ def complaint_sections(user, now) -> list[Section]:
             more_url=approvals,
             more_label=gettext("All complaints offered to you (%(count)s)")
             % {"count": count_text(handoffs_total)},
+        ),
+        Section(
+            "complaint_handoffs_declined",
+            _("Complaint handoffs declined"),
+            returned,
+            "crm/_handoff_returned.html",
+            total=returned_total,
+            # Your complaints list has them all; each row's page says why it came back.
+            more_url=f"{reverse('complaints:list')}?{urlencode({'owner': user.pk})}",
+            more_label=gettext("All your complaints"),
+            hide_when_empty=True,
         ),
     ]

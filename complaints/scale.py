@@ -7,7 +7,7 @@ past their SLA deadlines. Rows are built and go in like the customers' (see cust
 """
 
 import random
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,9 +18,9 @@ from django.db.models import QuerySet
 
 from complaints.authority import Authority, authority_of
 from complaints.intake import (
-    RECENT_CLOSURES,
     EarlierComplaints,
     IntakeRules,
+    TypicalResolution,
     build_complaint,
     reference_for,
 )
@@ -109,12 +109,17 @@ class _Setting:
         )
 
 
+# Closures kept per (category, severity) for the usual time to resolve: recent enough to be
+# current, few enough to stay cheap at any size.
+ALIKE_KEPT = 500
+
+
 def seed_complaints(batch: ScaleBatch) -> dict[str, int]:
     """Create about one complaint per customer of the batch, with updates and remedies."""
     rng, now = batch.rng, batch.now
     setting = _Setting.load(batch)
-    # The business's recent closures, for the expected time of a first-time complainant.
-    closures: deque[timedelta] = deque(maxlen=RECENT_CLOSURES)
+    # The recent closures per (category, severity), for the usual time to resolve.
+    alike: defaultdict[tuple, deque[timedelta]] = defaultdict(lambda: deque(maxlen=ALIKE_KEPT))
     drafts: list[_Draft] = []
     for customer in batch.customers:
         count = rng.choices(COMPLAINTS_PER_CUSTOMER, COMPLAINTS_WEIGHTS)[0]
@@ -124,15 +129,14 @@ def seed_complaints(batch: ScaleBatch) -> dict[str, int]:
         )
         own: list[Complaint] = []
         for status, received in starts:
-            earlier = EarlierComplaints(
-                received=[complaint.received_at for complaint in own],
-                closure_times=_closure_times(own, received),
-                business_closure_times=list(reversed(closures)),
+            received_before = [complaint.received_at for complaint in own]
+            draft = _draft(
+                customer, status, received, received_before, alike, rng, now, setting, batch.staff
             )
-            draft = _draft(customer, status, received, earlier, rng, now, setting, batch.staff)
             own.append(draft.complaint)
-            if draft.complaint.closed_at:
-                closures.append(draft.complaint.closed_at - draft.complaint.received_at)
+            done = draft.complaint
+            if done.closed_at and done.resolved_at:
+                alike[done.category_id, done.severity].append(done.resolved_at - done.received_at)
             drafts.append(draft)
     complaints = [draft.complaint for draft in drafts]
     insert_rows(Complaint, _numbered(complaints), keys=True)
@@ -158,13 +162,6 @@ def seed_complaints(batch: ScaleBatch) -> dict[str, int]:
         "remedies": len(remedies),
         "complaint check-ins": len(check_ins),
     }
-
-
-def _closure_times(own: list[Complaint], received: datetime) -> list[timedelta]:
-    """How long the customer's complaints closed before received took, most recent first."""
-    closed = [c for c in own if c.closed_at is not None and c.closed_at <= received]
-    closed.sort(key=lambda complaint: complaint.closed_at, reverse=True)
-    return [complaint.closed_at - complaint.received_at for complaint in closed]
 
 
 def _numbered(complaints: list[Complaint]) -> list[Complaint]:
@@ -224,7 +221,8 @@ def _draft(
     customer: Customer,
     status: str,
     received: datetime,
-    earlier: EarlierComplaints,
+    received_before: list[datetime],
+    alike: "defaultdict[tuple, deque[timedelta]]",
     rng: random.Random,
     now: datetime,
     setting: _Setting,
@@ -235,19 +233,27 @@ def _draft(
     owner = customer.account_owner if rng.random() < 0.8 else rng.choice(staff)
     words, heard = rng.choice(WORDS)
     add = setting.rules.calendar.add_business_minutes
+    # Drawn in the order the arguments were always drawn, so a seed gives the same data.
+    channel = rng.choice(CHANNELS)
+    category = rng.choice(setting.categories) if setting.categories else None
+    confirmed = rng.random() < 0.6
+    needs_by = received + timedelta(days=rng.randint(1, 7)) if rng.random() < 0.3 else None
+    # What logging would read: the customer's earlier complaints and, of the closures seen so
+    # far, those alike (an approximation of the last 180 days: the closures kept per kind).
+    typical = TypicalResolution.of(alike.get((category.pk if category else None, severity), ()))
     complaint = build_complaint(
         rules=setting.rules,
-        earlier=earlier,
+        earlier=EarlierComplaints(received=received_before, typical=typical),
         customer=customer,
         logged_by=owner,
         received_at=received,
         customer_words=words,
-        channel=rng.choice(CHANNELS),
+        channel=channel,
         severity=severity,
-        category=rng.choice(setting.categories) if setting.categories else None,
+        category=category,
         what_we_heard=heard,
-        heard_confirmed=rng.random() < 0.6,
-        needs_by=received + timedelta(days=rng.randint(1, 7)) if rng.random() < 0.3 else None,
+        heard_confirmed=confirmed,
+        needs_by=needs_by,
     )
     complaint.status = status
     complaint.created_at = received

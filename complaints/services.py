@@ -143,7 +143,7 @@ def log_complaint(
     received_at = received_at or timezone.now()
     complaint = build_complaint(
         rules=IntakeRules.load(severity=severity),
-        earlier=EarlierComplaints.of(customer, received_at),
+        earlier=EarlierComplaints.of(customer, received_at, category=category, severity=severity),
         customer=customer,
         logged_by=actor,
         received_at=received_at,

@@ -1,6 +1,13 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +16,7 @@ from simple_history.models import registered_models
 
 from crm import notices
 from crm.admin_records import WrittenByCodeAdmin
+from crm.calendar import default_week_line, set_default_week
 from crm.models import BusinessHours, Holiday, ImportJob, Notice, WorkerHeartbeat
 
 admin.site.site_header = "Tend"
@@ -22,19 +30,78 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     ordering = ["-seen_at"]
 
 
+class BusinessHoursForm(forms.ModelForm):
+    class Meta:
+        model = BusinessHours
+        fields = ["weekday", "opens", "closes"]
+        help_texts = {
+            "opens": _("A time of day such as 09:00, in the business's time zone."),
+            "closes": _("Such as 17:00; 00:00 means midnight, the end of the day."),
+        }
+
+
 @admin.register(BusinessHours)
 class BusinessHoursAdmin(SimpleHistoryAdmin):
+    form = BusinessHoursForm
     list_display = ["weekday", "opens", "closes"]
-    list_filter = ["weekday"]
+    list_display_links = ["weekday"]
     # The week is edited as a whole: adjusting times in the list spares a page per row.
     list_editable = ["opens", "closes"]
+    ordering = ["weekday", "opens"]
+    # Explains the week in plain words and offers the default week while there is none.
+    change_list_template = "admin/crm/businesshours/change_list.html"
+
+    def get_urls(self):
+        default_week = self.admin_site.admin_view(self.default_week_view)
+        return [
+            path("default-week/", default_week, name="crm_businesshours_default_week"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "time_zone": settings.TIME_ZONE,
+            "offer_default_week": self.has_add_permission(request)
+            and not BusinessHours.objects.exists(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def default_week_view(self, request):
+        """Set Monday to Friday, 09:00 to 17:00 with one click, only while no hours exist."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if set_default_week():
+            self.message_user(request, default_week_line(), messages.SUCCESS)
+        else:
+            self.message_user(
+                request, gettext("Business hours exist already; nothing changed."), messages.INFO
+            )
+        return redirect("admin:crm_businesshours_changelist")
 
 
 @admin.register(Holiday)
 class HolidayAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "name"]
+    list_display = ["date", "weekday", "name"]
     date_hierarchy = "date"
     search_fields = ["name"]
+    ordering = ["-date"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return date_format(obj.date, "l")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": gettext(
+                "Days the business is closed all day: no deadline counts them. "
+                "Add each one, e.g. public holidays for the year ahead."
+            ),
+        }
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Notice)

@@ -17,11 +17,18 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.models import MIDNIGHT, BusinessHours, Holiday
 
 ONE_DAY = timedelta(days=1)
+# The week a new business starts with (seed_demo, seed_scale, the admin's one-click button):
+# Monday to Friday, 09:00 to 17:00 in the business's zone.
+DEFAULT_WEEK: dict[int, tuple[tuple[time, time], ...]] = {
+    weekday: ((time(9), time(17)),) for weekday in range(5)
+}
 # Hours exist but no day opens for this long (every day a holiday): searching further for an
 # opening would never end.
 MAX_CLOSED_DAYS = 3 * 366
@@ -59,6 +66,12 @@ class BusinessCalendar:
             hours.setdefault(weekday, []).append((opens, closes))
         holidays = Holiday.objects.values_list("date", flat=True)
         return cls(hours, holidays, ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def is_default_week(self) -> bool:
+        """Tell whether the hours are still DEFAULT_WEEK with no holidays: nobody tuned them."""
+        default = {day: _merge_intervals(day, pairs) for day, pairs in DEFAULT_WEEK.items()}
+        return self.intervals == default and not self.holidays
 
     @property
     def always_open(self) -> bool:
@@ -224,6 +237,30 @@ class BusinessCalendar:
     def _instant(self, day: date, wall_clock: time) -> datetime:
         """Return the UTC instant of a wall-clock time on day in the business's zone."""
         return datetime.combine(day, wall_clock, tzinfo=self.tz).astimezone(UTC)
+
+
+@transaction.atomic
+def set_default_week() -> bool:
+    """Give a business without hours DEFAULT_WEEK; return whether it did.
+
+    Never touches hours someone set: with any row at all it does nothing, so running it again
+    (every seed_demo, the admin's button twice) changes nothing.
+    """
+    if BusinessHours.objects.exists():
+        return False
+    # Saved one by one (five rows) so that the hours' history says where they came from.
+    for weekday, pairs in DEFAULT_WEEK.items():
+        for opens, closes in pairs:
+            BusinessHours.objects.create(weekday=weekday, opens=opens, closes=closes)
+    return True
+
+
+def default_week_line() -> str:
+    """Say what set_default_week set, for the seeds' output."""
+    return _(
+        "Business hours set to Monday to Friday, 09:00 to 17:00 (%(zone)s); "
+        "owners change them in the admin."
+    ) % {"zone": settings.TIME_ZONE}
 
 
 def _merge_intervals(weekday: int, pairs: Iterable[tuple[time, time]]) -> tuple[Interval, ...]:

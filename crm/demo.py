@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from complaints.demo import seed_demo_complaints
 from crm import roles
+from crm.calendar import set_default_week
 from customers.demo import seed_demo_customers
 from onboarding.demo import SALES_TEAM, SUPPORT_TEAM, seed_demo_onboardings
 
@@ -72,12 +73,15 @@ class DemoBusiness:
     customers: int  # created by this run; 0 when the demo business existed already
     complaints: int = 0  # likewise
     onboardings: int = 0  # likewise
+    default_week: bool = False  # the default business hours were set by this run
 
 
 @transaction.atomic
 def seed_demo_business(seeded_people: list[tuple[DemoPerson, "User"]]) -> DemoBusiness:
     """Create the demo business's data once, worked on by the demo people."""
     staff = {person.username: user for person, user in seeded_people}
+    # First: every deadline of the demo data counts in these hours, as a real business's do.
+    default_week = set_default_week()
     customers = seed_demo_customers(staff=staff)
     # Each part tells on its own whether it was seeded: a demo business seeded before
     # complaints or onboarding existed gets them now.
@@ -85,4 +89,5 @@ def seed_demo_business(seeded_people: list[tuple[DemoPerson, "User"]]) -> DemoBu
         customers=customers,
         complaints=seed_demo_complaints(staff=staff),
         onboardings=seed_demo_onboardings(staff=staff),
+        default_week=default_week,
     )

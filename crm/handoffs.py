@@ -33,6 +33,9 @@ class HandoffQuerySet(models.QuerySet):
     # What a list of offers shows besides the handoff itself; a concrete queryset names its
     # subject (e.g. "complaint__customer").
     list_related: tuple[str, ...] = ("from_user",)
+    # The subjects that can still change hands, the condition of each kind's finished() as a
+    # query (e.g. a complaint not closed); returned_to lists only declines of those.
+    subject_open = models.Q()
 
     def pending(self):
         """Keep the handoffs neither accepted nor declined yet."""
@@ -53,6 +56,24 @@ class HandoffQuerySet(models.QuerySet):
             .filter(to_user=user)
             .select_related(*self.list_related)
             .order_by("created_at")
+        )
+
+    def returned_to(self, user, *, since):
+        """Keep the user's offers declined since a moment, newest first, with their reasons.
+
+        Only those the sender has still to act on: the subject can still change hands and
+        was not offered again after the decline.
+        """
+        field = self.model.subject_field
+        offered_again = self.model.objects.filter(
+            **{field: models.OuterRef(field), "created_at__gt": models.OuterRef("created_at")}
+        )
+        return (
+            self.declined()
+            .filter(self.subject_open, from_user=user, declined_at__gte=since)
+            .exclude(models.Exists(offered_again))
+            .select_related(*self.list_related, "to_user")
+            .order_by("-declined_at", "-pk")
         )
 
     def newest(self):

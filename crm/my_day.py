@@ -36,6 +36,8 @@ class Section:
     total: int | None = None
     more_url: str = ""
     more_label: str = ""
+    # A section of rare news (a handoff declined) is left out while it has nothing to say.
+    hide_when_empty: bool = False
 
     @property
     def count(self) -> int:
@@ -72,6 +74,10 @@ def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     if len(keys) <= COUNT_LIMIT:
         queryset = queryset.filter(pk__in=keys)
     return list(queryset[:limit]), len(keys)
+
+
+# How long a declined handoff stays on its sender's My day unless they act on it first.
+RETURNED_DAYS = 14
 
 
 SectionProvider = Callable[[object, datetime], Iterable[Section]]

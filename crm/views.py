@@ -39,6 +39,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
             # Counted with the unread notices section: the badge is spared its own query.
             "unread_notice_count": inbox.unread_total(sections),
             "failed_notices": dashboard.failed_notice_count(request.user),
+            "business_hours": dashboard.untuned_business_hours(request.user),
             "now": timezone.now(),
         },
     )

@@ -252,6 +252,9 @@ class _DemoBuilder:
         # Never before the customer was on our books: every time below is clamped after it.
         started = max(self.now - story.started_ago, customer.created_at + HOUR)
         if story.stalled:
+            # Before the stall line however many business days it lies back (weekends count
+            # for nothing), so the onboarding has stalled whatever the settings.
+            started = max(min(started, self.stall_line - 4 * DAY), customer.created_at + HOUR)
             last_progress = max(self.stall_line - 2 * DAY, started)
         elif story.last_progress_ago is not None:
             last_progress = max(self.now - story.last_progress_ago, started)

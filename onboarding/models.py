@@ -251,6 +251,8 @@ class OnboardingStep(StepFields):
 
 class OnboardingHandoffQuerySet(HandoffQuerySet):
     list_related = ("onboarding__customer", "from_user", "step")
+    # As ONBOARDING_HANDOFFS.finished(): only a running onboarding may change hands.
+    subject_open = Q(onboarding__status=Onboarding.Status.ACTIVE)
 
 
 class Handoff(HandoffBase):

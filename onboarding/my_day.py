@@ -1,19 +1,25 @@
 """The onboarding app's part of My day (registered in apps.py)."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from crm.my_day import Section, count_text, first_rows
+from crm.my_day import RETURNED_DAYS, Section, count_text, first_rows
 from onboarding.models import Handoff, OnboardingStep
 
 
 def onboarding_sections(user, now) -> list[Section]:
-    """Return the person's first open onboarding steps and onboardings handed to them."""
+    """Return the person's first open onboarding steps, onboardings handed to them and their
+    own offers declined."""
     # One query each: the first rows and the count of all of them (capped, crm/my_day.py).
     steps, steps_total = first_rows(OnboardingStep.objects.open_for(user))
     handoffs, handoffs_total = first_rows(Handoff.objects.offered_to(user))
+    returned, returned_total = first_rows(
+        Handoff.objects.returned_to(user, since=now - timedelta(days=RETURNED_DAYS))
+    )
     return [
         Section(
             "onboarding_steps",
@@ -35,5 +41,16 @@ def onboarding_sections(user, now) -> list[Section]:
             more_url=reverse("onboarding:handoffs"),
             more_label=gettext("All onboardings handed to you (%(count)s)")
             % {"count": count_text(handoffs_total)},
+        ),
+        Section(
+            "onboarding_handoffs_declined",
+            _("Onboarding handoffs declined"),
+            returned,
+            "crm/_handoff_returned.html",
+            total=returned_total,
+            # They came back to their sender, who still owns the onboarding.
+            more_url=f"{reverse('onboarding:list')}?{urlencode({'owner': user.pk})}",
+            more_label=gettext("All your onboardings"),
+            hide_when_empty=True,
         ),
     ]

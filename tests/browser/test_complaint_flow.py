@@ -64,11 +64,11 @@ def test_log_on_a_phone_propose_above_authority_approve_and_resolve(
     approvals = page.locator("section").filter(
         has=page.get_by_role("heading", name="Awaiting your approval")
     )
-    expect(approvals.get_by_text("Refund 120.00")).to_be_visible()
-    approvals.get_by_label("Approve").check()
+    # the remedy proposed (the customer asked for the same, shown beside it)
+    expect(approvals.locator("strong", has_text="Refund 120.00")).to_be_visible()
     approvals.get_by_label("Note for the proposer").fill("Yes, refund in full.")
     page.screenshot(path=screenshots / "complaint-4-approve.png", full_page=True)
-    approvals.get_by_role("button", name="Decide").click()
+    approvals.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Remedy approved.")).to_be_visible()
     assert Remedy.objects.get().decided_by == supervisor
     sign_out(page)

@@ -391,6 +391,56 @@ def test_an_owner_tunes_the_sla_targets_from_the_list(owner_client):
     assert SLATarget.objects.get(severity="critical").first_response_minutes == 15
 
 
+def test_sla_targets_are_shown_in_hours_and_days_not_business_minutes(owner_client):
+    # The seeded normal target: first response 240, update 480, resolution 2400 minutes.
+    response = owner_client.get("/admin/complaints/slatarget/")
+
+    html = response.content.decode()
+    assert 'value="4 h"' in html
+    assert 'value="8 h"' in html
+    assert 'value="5 days"' in html
+    assert 'value="2400"' not in html
+
+
+def test_an_owner_enters_an_sla_target_in_hours_and_minutes(owner_client):
+    target = SLATarget.objects.get(severity="high")
+    data = {
+        "severity": "high",
+        "first_response_minutes": "1 h 30 min",
+        "update_interval_minutes": "4h",
+        "resolution_minutes": "3 days",
+    }
+
+    response = owner_client.post(f"/admin/complaints/slatarget/{target.pk}/change/", data)
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (
+        target.first_response_minutes,
+        target.update_interval_minutes,
+        target.resolution_minutes,
+    ) == (90, 240, 3 * 8 * 60)
+
+
+def test_an_sla_target_that_is_no_duration_gets_an_error_beside_the_field(owner_client):
+    target = SLATarget.objects.get(severity="high")
+    data = {
+        "severity": "high",
+        "first_response_minutes": "soon",
+        "update_interval_minutes": "0 min",
+        "resolution_minutes": "3 days",
+    }
+
+    response = owner_client.post(f"/admin/complaints/slatarget/{target.pk}/change/", data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()
+    assert errors["first_response_minutes"][0].code == "invalid"
+    assert errors["update_interval_minutes"][0].code == "too_short"
+    target.refresh_from_db()
+    assert target.first_response_minutes == 60
+
+
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
@@ -438,3 +488,12 @@ def test_a_correction_keeps_a_breach_notice_the_sweep_claimed_meanwhile(owner_cl
     complaint.refresh_from_db()
     assert complaint.what_we_heard == "Fixed"
     assert complaint.first_response_notified_at == claimed_at
+
+
+def test_the_complaint_page_shows_which_rule_gave_the_expected_time(owner_client):
+    complaint = ComplaintFactory(expected_by=timezone.now(), expected_by_basis="target")
+
+    response = owner_client.get(f"{LIST_URL}{complaint.pk}/change/")
+
+    assert "expected by, from" in response.content.decode().lower()
+    assert "the resolution target" in response.content.decode()

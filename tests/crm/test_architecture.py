@@ -24,6 +24,7 @@ CRM_CORE = {
     "crm/background.py",
     "crm/batches.py",
     "crm/bulk.py",
+    "crm/business_time.py",
     "crm/calendar.py",
     "crm/celery.py",
     "crm/env.py",

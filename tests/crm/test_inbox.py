@@ -258,8 +258,9 @@ def test_my_day_runs_the_same_queries_however_many_notices(
 
     # session, user, unread notices with their count (one query, which the navigation's badge
     # reuses), overdue, due today, recently given, complaints, authority, remedies,
-    # complaint handoffs, onboarding steps, onboarding handoffs
-    with django_assert_num_queries(12):
+    # complaint handoffs (offered, declined), onboarding steps, onboarding handoffs (offered,
+    # declined)
+    with django_assert_num_queries(14):
         client.get("/")
 
 

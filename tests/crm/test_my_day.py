@@ -11,6 +11,7 @@ from django.utils import timezone
 from crm import my_day
 from tests.factories import (
     ComplaintFactory,
+    ComplaintHandoffFactory,
     CustomerFactory,
     FollowUpFactory,
     HandoffFactory,
@@ -56,23 +57,43 @@ def fill_a_busy_day(person, colleague, rows: int) -> None:
     HandoffFactory.create_batch(min(rows, 5), to_user=person)
 
 
+def decline_offers_of(person, colleague, rows: int) -> None:
+    """Give the person rows of their complaints and onboardings, each handoff declined."""
+    declined = {"declined_at": timezone.now(), "decline_reason": "Not my team"}
+    for complaint in ComplaintFactory.create_batch(rows, owner=person, logged_by=person):
+        ComplaintHandoffFactory(complaint=complaint, to_user=colleague, **declined)
+    for onboarding in OnboardingFactory.create_batch(rows, owner=person):
+        HandoffFactory(
+            onboarding=onboarding, to_user=colleague, step__assignee=colleague, **declined
+        )
+
+
 @pytest.mark.parametrize("rows", [3, 30])
 def test_my_day_runs_the_same_queries_however_busy_the_day(
     client, supervisor, rows, django_assert_max_num_queries
 ):
-    fill_a_busy_day(supervisor, UserFactory(), rows)
+    colleague = UserFactory()
+    fill_a_busy_day(supervisor, colleague, rows)
+    decline_offers_of(supervisor, colleague, rows)
     client.force_login(supervisor)
     # session, user, unread notices, sources (one per kind: 3), authority; and two for each
-    # of the eight sections of first rows (their keys, then the rows; an empty section
-    # needs only the first): overdue, due today, recently given, complaints, remedies,
-    # complaint handoffs, onboarding steps, onboarding handoffs
-    with django_assert_max_num_queries(23):
+    # of the ten sections of first rows (their keys, then the rows; an empty section needs
+    # only the first): overdue, due today, recently given, complaints, remedies, complaint
+    # handoffs (offered, declined), onboarding steps, onboarding handoffs (offered, declined)
+    with django_assert_max_num_queries(27):
         response = client.get("/")
     sections = {section.key: section for section in response.context["sections"]}
     shown = min(rows, my_day.SHOWN)
-    for key in ("complaints", "approvals", "onboarding_steps"):
+    for key in (
+        "approvals",
+        "onboarding_steps",
+        "complaint_handoffs_declined",
+        "onboarding_handoffs_declined",
+    ):
         assert len(sections[key].items) == shown
         assert sections[key].total == rows
+    # their own complaints and those handed back
+    assert sections["complaints"].total == 2 * rows
     assert len(sections["overdue"].items) == min(rows // 2, my_day.SHOWN)
     assert sections["overdue"].total == rows // 2
 
@@ -110,8 +131,10 @@ def test_my_day_shows_the_apps_sections_in_their_registered_order(client, staff)
         "complaints",
         "approvals",
         "complaint_handoffs",
+        "complaint_handoffs_declined",
         "onboarding_steps",
         "onboarding_handoffs",
+        "onboarding_handoffs_declined",
     ]
 
 

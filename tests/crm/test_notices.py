@@ -330,9 +330,9 @@ def test_owners_see_the_count_of_failed_notices_on_my_day_linking_to_the_failed_
     client.force_login(owner)
 
     # when
-    # My day's twelve on an empty day (unread notices among them), the owner's permissions
-    # (2) and the count
-    with django_assert_max_num_queries(12 + 2 + 1):
+    # My day's fourteen on an empty day (unread notices among them), the owner's permissions
+    # (2), the count, and the business hours and holidays (2, owners see them untuned)
+    with django_assert_max_num_queries(14 + 2 + 1 + 2):
         response = client.get("/")
 
     # then

@@ -190,7 +190,7 @@ def test_my_day_runs_a_constant_number_of_queries(
     )
     # Two queries for each section with rows (its keys, then its rows), one for each empty
     # one (crm/my_day.py first_rows), and the page's own few.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = staff_client.get("/")
     overdue = response.context["sections"][0]
     assert len(overdue.items) == SHOWN

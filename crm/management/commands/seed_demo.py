@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from crm import demo
+from crm.calendar import default_week_line
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             )
         seeded = demo.seed_demo_people()
         business = demo.seed_demo_business(seeded)
+        if business.default_week:
+            self.stdout.write(default_week_line())
         if business.customers or business.complaints or business.onboardings:
             self.stdout.write(
                 _(

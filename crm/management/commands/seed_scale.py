@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.scale import COMPLAINTS_STEP
+from crm.calendar import default_week_line, set_default_week
 from customers.models import Customer
 from customers.scale import CUSTOMERS_STEP, ScaleBatch, ScaleStep, ensure_scale_staff
 from onboarding.scale import ONBOARDING_STEP
@@ -60,6 +61,9 @@ class Command(BaseCommand):
         if clear:
             self._clear()
         staff = ensure_scale_staff()
+        # Deadlines count in business hours, as a real business's do.
+        if set_default_week():
+            self.stdout.write(default_week_line())
         # Number on from what is there, so that a second run adds rows rather than duplicates.
         first = Customer.objects.aggregate(last=Max("pk"))["last"] or 0
         rng = random.Random(SEED + first)  # noqa: S311 - repeatable benchmark data, not secrets
