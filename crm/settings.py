@@ -125,7 +125,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not pytest-django's in-memory default: the worker process started by the tests
-    # must see the same database as the test itself.
+    # must see the same database as the test itself. Each test run adds a suffix of its own
+    # (tests/conftest.py), as it does to PostgreSQL's test_<name>.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tend.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: Tend's queries are short OLTP ones (a page of rows through an index),
