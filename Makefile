@@ -16,7 +16,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo $$candidate; break; fi; done)
 
-.PHONY: help setup run manage test lint format lock clean
+.PHONY: help setup run manage test lint format lock clean python-given
 
 help:
 	@echo "make run     set up, migrate, seed demo data and start Tend (web + Celery worker)"
@@ -26,10 +26,9 @@ help:
 	@echo "make manage ARGS=\"...\"   run a manage.py command, e.g. ARGS=\"createsuperuser\""
 	@echo "make lock    pin requirements*.txt again after a change to pyproject.toml"
 
-# What running Tend needs, at the versions and hashes of requirements.txt.
-$(VENV)/.runtime: requirements.txt pyproject.toml
-	@found=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2]); \
-		sys.exit(sys.version_info < (3, 12))' 2>/dev/null); status=$$?; \
+# Stops make, saying how to get Python 3.12+, unless PYTHON names one.
+CHECK_PYTHON = found=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2]); \
+	sys.exit(sys.version_info < (3, 12))' 2>/dev/null); status=$$?; \
 	if [ -z "$(PYTHON)" ]; then problem="no Python 3.12 or newer was found on PATH"; \
 	elif [ -z "$$found" ]; then problem="PYTHON=$(PYTHON) does not run"; \
 	elif [ $$status -ne 0 ]; then problem="PYTHON=$(PYTHON) is Python $$found"; fi; \
@@ -40,6 +39,16 @@ $(VENV)/.runtime: requirements.txt pyproject.toml
 		echo "name it when it is not on PATH: make run PYTHON=/path/to/python3.12"; \
 		exit 1; \
 	fi
+
+# A PYTHON given on the command line or in the environment is checked even when .venv is ready.
+python-given:
+ifneq ($(origin PYTHON),file)
+	@$(CHECK_PYTHON)
+endif
+
+# What running Tend needs, at the versions and hashes of requirements.txt.
+$(VENV)/.runtime: requirements.txt pyproject.toml | python-given
+	@$(CHECK_PYTHON)
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 		echo "Replacing $(VENV): it was made with a Python older than 3.12."; rm -rf $(VENV); fi
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)

@@ -95,6 +95,15 @@ def test_a_given_python_older_than_3_12_is_refused_before_anything_is_installed(
     assert not (checkout / ".venv").exists()
 
 
+def test_a_given_python_is_checked_even_when_the_venv_is_ready(installed):
+    old = write_program(installed / "python3.11", "#!/bin/sh\necho 3.11\nexit 1\n")
+    result = make(installed, "run", PYTHON=str(old))
+    assert result.returncode != 0
+    assert f"PYTHON={old} is Python 3.11" in result.stdout
+    assert "manage.py" not in result.stdout
+    assert make(installed, "manage", "ARGS=check").returncode == 0
+
+
 def test_a_given_python_that_does_not_run_is_named(checkout):
     result = make(checkout, "setup", "PYTHON=python-that-is-not-there")
     assert result.returncode != 0
