@@ -1,18 +1,62 @@
-"""Read Tend's configuration from environment variables.
+"""Read Tend's configuration from environment variables, and from a .env file beneath them.
 
-Every reader raises ``ImproperlyConfigured`` naming the variable when its value is malformed, so a
-typo in a deployment fails at start-up with a message that says what to fix, never later.
+``load_env_file`` fills in, from a file of ``NAME=value`` lines, the variables the environment
+does not set: a variable set in the environment always wins, so
+``DATABASE_URL=postgres://… make test`` means PostgreSQL whatever ``.env`` says.
+
+Every reader raises ``ImproperlyConfigured`` naming the variable when its value is malformed, so
+a typo in a deployment fails at start-up with a message that says what to fix, never later.
 """
 
 import os
+import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
+ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Return the ``NAME=value`` pairs of a .env file; an absent file gives none.
+
+    Blank lines and lines starting with ``#`` are skipped, an ``export`` prefix is allowed, a
+    value may be wrapped in single or double quotes (kept as written inside them), and an
+    unquoted value ends at a blank followed by ``#``. Nothing is expanded.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    values = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = ENV_LINE.match(line)
+        if not match:
+            raise ImproperlyConfigured(
+                f"{path}, line {number}: expected NAME=value, not {line[:40]!r}."
+            )
+        name, value = match.groups()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        else:
+            value = re.split(r"\s+#", value, maxsplit=1)[0].strip()
+        values[name] = value
+    return values
+
+
+def load_env_file(path: Path, environ: MutableMapping[str, str] | None = None) -> None:
+    """Set each variable of the file that the environment does not set already."""
+    environ = os.environ if environ is None else environ
+    for name, value in read_env_file(path).items():
+        environ.setdefault(name, value)
 
 
 def env_str(name: str, default: str = "", *, environ: Mapping[str, str] = os.environ) -> str:

@@ -1,5 +1,8 @@
 """Tend's settings: one module, driven by environment variables (see .env.example).
 
+A file named .env beside manage.py (or the file TEND_ENV_FILE names) fills in the variables the
+environment leaves unset; the environment always wins over it.
+
 The defaults are the embedded mode: SQLite and a Celery broker that needs no server, both under
 ``var/``, email printed to the console. Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS
 and, to scale out, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
@@ -23,9 +26,13 @@ from crm.env import (
     env_phone_region,
     env_str,
     env_time_zone,
+    load_env_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Before any variable is read; into os.environ, so the processes Tend starts (a test's Celery
+# worker) and the test configuration (TEND_REQUIRE_BROWSER) see the same values.
+load_env_file(Path(env_str("TEND_ENV_FILE", str(BASE_DIR / ".env"))))
 VAR_DIR = Path(env_str("TEND_VAR_DIR", str(BASE_DIR / "var")))
 STATIC_ROOT = VAR_DIR / "static"
 # The embedded database, the broker and collected static files live here; creating the folders
@@ -121,7 +128,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not pytest-django's in-memory default: the worker process started by the tests
-    # must see the same database as the test itself.
+    # must see the same database as the test itself. Each test run adds a suffix of its own
+    # (tests/conftest.py), as it does to PostgreSQL's test_<name>.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tend.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: Tend's queries are short OLTP ones (a page of rows through an index),

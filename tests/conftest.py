@@ -1,4 +1,5 @@
 import os
+import secrets
 from datetime import datetime, time
 from pathlib import Path
 
@@ -17,6 +18,33 @@ BROWSER_SKIP_REASON = (
     "`apt-get install -y chromium` (or set TEND_CHROMIUM to a Chromium binary)."
 )
 browser_skipped_key = pytest.StashKey[int]()
+test_databases_key = pytest.StashKey[list[str]]()
+# This run's own suffix for its test databases: two runs sharing a PostgreSQL server (or a var/
+# folder) would otherwise create, flush and drop one database under each other.
+RUN_SUFFIX = f"{os.getpid()}_{secrets.token_hex(3)}"
+
+
+def per_run_database_name(db_settings: dict, suffix: str) -> str:
+    """The name of this run's test database for one DATABASES entry."""
+    name = db_settings.get("TEST", {}).get("NAME")
+    if db_settings["ENGINE"] == "django.db.backends.sqlite3":
+        if not name or name == ":memory:":
+            return name or ":memory:"
+        path = Path(name)
+        return str(path.with_name(f"{path.stem}-{suffix}{path.suffix}"))
+    return f"{name or 'test_' + db_settings['NAME']}_{suffix}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """Give this run's test databases names of their own; pytest-django drops them at the end."""
+    from django.conf import settings
+
+    names = []
+    for db_settings in settings.DATABASES.values():
+        db_settings.setdefault("TEST", {})["NAME"] = per_run_database_name(db_settings, RUN_SUFFIX)
+        names.append(db_settings["TEST"]["NAME"])
+    request.config.stash[test_databases_key] = names
 
 
 def pytest_collection_modifyitems(config, items):
@@ -34,6 +62,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    names = config.stash.get(test_databases_key, [])
+    if names:
+        terminalreporter.write_line(f"Test databases of this run: {', '.join(names)}")
     skipped = config.stash.get(browser_skipped_key, 0)
     if skipped:
         terminalreporter.write_sep("!", f"{skipped} browser tests were skipped", yellow=True)
