@@ -14,6 +14,7 @@ complaints. See README, "Benchmarks".
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -90,12 +91,16 @@ class Command(BaseCommand):
             plan = Path(folder) / "plan.json"
             plan.write_text(json.dumps(self._plan()), encoding="utf-8")
             address = f"127.0.0.1:{options['port']}"
+            # A stopped bench (Ctrl-C, `timeout`, CI's kill) still stops its server: SIGTERM
+            # becomes an exit that runs the finally below, as Ctrl-C does.
+            previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
             server = self._start_gunicorn(address, options["workers"])
             try:
                 lines = self._run_locust(address, plan, Path(folder) / "load", options)
             finally:
                 server.terminate()
                 server.wait(timeout=30)
+                signal.signal(signal.SIGTERM, previous)
         self._report(lines, options)
         total = next(line for line in lines if line.name == TOTAL)
         errors = total.failures + sum(line.failures for line in lines if line.name == RAISED)
@@ -214,6 +219,10 @@ class Command(BaseCommand):
                 f"{line.p50:>6g}  {line.p95:>6g}  {line.p99:>6g}"
             )
             self.stdout.write(self.style.ERROR(text) if line.failures else text)
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def _database_url() -> str:
