@@ -55,6 +55,10 @@ def count_text(total: int) -> str:
     return count_display(total, COUNT_LIMIT)
 
 
+# Up to this many matching rows, a section's first rows are read among their keys.
+FEW_KEYS = 100
+
+
 def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     """Return the first ``limit`` rows of an ordered queryset and how many rows it has,
     counted up to one past COUNT_LIMIT (``count_text`` shows that as "1,000+").
@@ -62,8 +66,9 @@ def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     Two short queries, each planned for what it does. First the keys of the matching rows, in
     no order and at most COUNT_LIMIT + 1 of them: the database finds them through whichever
     index suits the filter, and their number is the count. Then the first rows in the
-    section's order: among those keys when they are all there, a sort of a few rows; straight
-    down the order's index when there are more, since then matching rows come at once. One
+    section's order: among those keys when they are few (up to FEW_KEYS), a sort of a few rows;
+    straight down the order's index when there are more, since then matching rows come soon
+    (and a list of hundreds of keys costs more to send and plan than the walk). One
     query that did both walked the order's index past every row that did not match: a person
     of small authority, 8,000 remedies waiting and none theirs to decide, paid 17 ms for none;
     and counting a busy person's 5,000 overdue follow-ups read them all for "1,000+".
@@ -71,7 +76,8 @@ def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     keys = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
     if not keys:
         return [], 0
-    if len(keys) <= COUNT_LIMIT:
+    # Only a complete list of keys holds the first rows; past COUNT_LIMIT it is a sample.
+    if len(keys) <= min(FEW_KEYS, COUNT_LIMIT):
         queryset = queryset.filter(pk__in=keys)
     return list(queryset[:limit]), len(keys)
 
