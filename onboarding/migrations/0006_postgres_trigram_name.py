@@ -7,6 +7,8 @@ the planner can match it to the query.
 
 from django.db import migrations
 
+from crm.postgres_only import postgresql_only
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS onboarding_name_trgm ON onboarding_onboarding "
@@ -15,17 +17,7 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS onboarding_name_trgm"]
 
 
-def run(statements):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("onboarding", "0005_onboarding_stall_marks")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

@@ -43,6 +43,7 @@ CRM_CORE = {
     "crm/notices.py",
     "crm/form_renderer.py",
     "crm/paging.py",
+    "crm/postgres_only.py",
     "crm/people.py",
     "crm/roles.py",
     "crm/spreadsheet.py",
