@@ -40,6 +40,19 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SAMPLE_SEED = 20261206  # the same records every run, so that runs compare like with like
 
 
+DEFAULT_CUSTOMERS = 100_000
+
+
+def add_customers_argument(parser) -> None:
+    """Add ``--customers N``, the size of the data set every benchmark seeds or reuses."""
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=DEFAULT_CUSTOMERS,
+        help=f"Customers in the data set (default {DEFAULT_CUSTOMERS}); seeded if fewer.",
+    )
+
+
 def ensure_data(customers: int, stdout) -> None:
     """Seed ``seed_scale`` up to ``customers`` customers, or reuse what is there."""
     existing = Customer.objects.count()

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from crm.management.bench import (
     SUPERVISOR,
+    add_customers_argument,
     bench_people,
     draw_sample,
     ensure_data,
@@ -40,7 +41,6 @@ from crm.management.bench import (
 from customers.scale import ensure_scale_staff
 
 LOCUSTFILE = Path(settings.BASE_DIR) / "bench" / "locustfile.py"
-DEFAULT_CUSTOMERS = 100_000
 DEFAULT_USERS = 50
 DEFAULT_SECONDS = 60
 DEFAULT_WORKERS = 4
@@ -68,7 +68,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS)
+        add_customers_argument(parser)
         parser.add_argument("--users", type=int, default=DEFAULT_USERS)
         parser.add_argument("--seconds", type=int, default=DEFAULT_SECONDS)
         parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)

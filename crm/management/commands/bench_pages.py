@@ -29,6 +29,7 @@ from crm.management.bench import (
     STAFF,
     SUPERVISOR,
     Sample,
+    add_customers_argument,
     bench_people,
     draw_sample,
     ensure_data,
@@ -36,7 +37,6 @@ from crm.management.bench import (
 )
 from customers.models import Customer
 
-DEFAULT_CUSTOMERS = 100_000
 DEFAULT_REPEAT = 20
 WARM_UP = 2
 EVERYONE = (STAFF, BUSY_STAFF, SUPERVISOR)
@@ -114,12 +114,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--customers",
-            type=int,
-            default=DEFAULT_CUSTOMERS,
-            help=f"Customers in the data set (default {DEFAULT_CUSTOMERS}); seeded if fewer.",
-        )
+        add_customers_argument(parser)
         parser.add_argument(
             "--repeat",
             type=int,

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
@@ -23,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import ladder as deadline_ladder
+from crm.management.bench import add_customers_argument, ensure_data
 from customers.models import Customer, FollowUp
 from customers.sweeps import plan_keep_in_touch
 
-DEFAULT_CUSTOMERS = 100_000
 DEFAULT_MAX_SECONDS = 5.0
 ALL_LADDERS = "all ladders"
 PLANNER = "keep-in-touch planner"
@@ -48,12 +47,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--customers",
-            type=int,
-            default=DEFAULT_CUSTOMERS,
-            help=f"Customers in the data set (default {DEFAULT_CUSTOMERS}); seeded if fewer.",
-        )
+        add_customers_argument(parser)
         parser.add_argument(
             "--check",
             action="store_true",
@@ -75,7 +69,7 @@ class Command(BaseCommand):
         ladders = deadline_ladder.registered()
         if not ladders:
             raise CommandError(_("No deadline ladder is registered: nothing to time."))
-        self._ensure_data(customers)
+        ensure_data(customers, self.stdout)
         now = timezone.now()
         timings: list[Timing] = []
         backlog = self._clear_marks(ladders, now)
@@ -102,18 +96,6 @@ class Command(BaseCommand):
                     "jobs": ", ".join(f"{t.job} ({t.run} run)" for t in slow),
                 }
             )
-
-    def _ensure_data(self, customers: int) -> None:
-        existing = Customer.objects.count()
-        if existing >= customers:
-            self.stdout.write(
-                _("Reusing the %(count)s customers in the database.") % {"count": f"{existing:,}"}
-            )
-            return
-        self.stdout.write(
-            _("Seeding %(count)s customers (seed_scale)…") % {"count": f"{customers - existing:,}"}
-        )
-        call_command("seed_scale", customers=customers - existing, stdout=self.stdout)
 
     def _clear_marks(self, ladders, now) -> int:
         """Clear every ladder's two marks, so that everything past due is a new breach again.
