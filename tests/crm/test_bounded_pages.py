@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from complaints.approval_views import PAGE_SIZE
 from complaints.models import Remedy
-from crm.my_day import SHOWN
-from crm.paging import COUNT_LIMIT
+from crm.my_day import COUNT_LIMIT, SHOWN
 from customers.models import FollowUp
 from tests.factories import ComplaintFactory, CustomerFactory
 
@@ -122,11 +121,11 @@ def test_my_day_shows_the_first_rows_and_counts_them_all(client, supervisor, oth
     assert [item.subject for item in overdue.items] == [
         f"Call back {number:05d}" for number in range(SHOWN)
     ]
-    # Counting stops one past the limit: "1,000+", however many thousands wait.
+    # Counting stops one past the limit: "100+", however many thousands wait.
     assert approvals.total == overdue.total == COUNT_LIMIT + 1
     html = response.content.decode()
-    assert "All awaiting your approval (1,000+)" in html
-    assert "All overdue (1,000+)" in html
+    assert "All awaiting your approval (100+)" in html
+    assert "All overdue (100+)" in html
 
 
 def test_the_approval_queue_is_paged_oldest_first_with_its_total(

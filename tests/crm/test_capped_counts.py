@@ -1,4 +1,4 @@
-"""My day's section counts stop at COUNT_LIMIT: "1,000+", not a count of every row."""
+"""My day's section counts stop at COUNT_LIMIT: "100+", not a count of every row."""
 
 from datetime import timedelta
 
