@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.choices import ChoiceLabels
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
 from crm.text import searches_words, validate_single_line
 from customers.models import Channel, Contact, Customer
@@ -336,7 +337,7 @@ class ComplaintQuerySet(models.QuerySet):
         return self.order_by("next_deadline", "pk")
 
 
-class Complaint(models.Model):
+class Complaint(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
@@ -623,7 +624,7 @@ STEP_NAMES = {
 }
 
 
-class ComplaintUpdate(models.Model):
+class ComplaintUpdate(ChoiceLabels, models.Model):
     """One line of a complaint's timeline.
 
     Written once by the services and never edited, so it keeps no history of its own
@@ -685,7 +686,7 @@ class RemedyQuerySet(models.QuerySet):
         )
 
 
-class Remedy(models.Model):
+class Remedy(ChoiceLabels, models.Model):
     class Decision(models.TextChoices):
         PROPOSED = "proposed", _("Awaiting approval")
         APPROVED = "approved", _("Approved")

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.choices import ChoiceLabels
 from crm.text import validate_single_line
 
 # A closing time of 00:00 means the end of the day: a TimeField cannot hold 24:00, and without
@@ -148,7 +149,7 @@ class NoticeQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-pk")
 
 
-class Notice(models.Model):
+class Notice(ChoiceLabels, models.Model):
     """One message to one person, kept in the database until it has been emailed.
 
     The row is written in the transaction of the change it tells about, so a broker that is

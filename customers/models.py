@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.choices import ChoiceLabels
 from crm.text import clean_search_text, searches_words, validate_single_line
 from customers.text import normalise_phone, search_key
 
@@ -113,7 +114,7 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(Exists(open_follow_ups))
 
 
-class Customer(models.Model):
+class Customer(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         BUSINESS = "business", _("Business")
         INDIVIDUAL = "individual", _("Individual")
@@ -378,7 +379,7 @@ def history_relations() -> list:
     ]
 
 
-class Contact(models.Model):
+class Contact(ChoiceLabels, models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contacts"
     )
@@ -435,7 +436,7 @@ class Contact(models.Model):
         self.search_name = search_key(self.name)
 
 
-class Interaction(models.Model):
+class Interaction(ChoiceLabels, models.Model):
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("From the customer")
         OUTBOUND = "outbound", _("To the customer")
@@ -559,7 +560,7 @@ class QuickOutcome(models.TextChoices):
 KEEPING_OUTCOMES = frozenset({QuickOutcome.REACHED, QuickOutcome.DONE})
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         CALLBACK = "callback", _("Call back")
         PROMISE = "promise", _("Promise")

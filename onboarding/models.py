@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.choices import ChoiceLabels
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
 from crm.text import searches_words, validate_single_line
 from customers.models import Customer
@@ -116,7 +117,7 @@ class OnboardingQuerySet(models.QuerySet):
         )
 
 
-class Onboarding(models.Model):
+class Onboarding(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
