@@ -88,7 +88,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Pages keep drawn fragments in the cache (crm/templatetags/filter_forms.py); each test
+    # Pages keep drawn fragments in the cache (crm/templatetags/kept_forms.py); each test
     # starts without another test's.
     cache.clear()
 
