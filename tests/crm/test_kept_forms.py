@@ -110,3 +110,39 @@ def test_equal_forms_share_a_key_and_a_changed_initial_value_does_not():
 
 def _without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.fixture
+def field_drawings(monkeypatch):
+    """Count the fields drawn through crispy-forms rather than taken from the cache."""
+    drawn = []
+    draw = kept_forms.as_crispy_field
+
+    def counting(field, *args, **kwargs):
+        drawn.append(field.name)
+        return draw(field, *args, **kwargs)
+
+    monkeypatch.setattr(kept_forms, "as_crispy_field", counting)
+    return drawn
+
+
+def test_the_phone_complaint_forms_fields_are_drawn_once(staff_client, field_drawings):
+    first = staff_client.get("/complaints/new/").content.decode()
+    drawn_first = len(field_drawings)
+    second = staff_client.get("/complaints/new/").content.decode()
+
+    assert {"customer_query", "customer_words", "severity"} <= set(field_drawings)
+    assert len(field_drawings) == drawn_first
+    assert _without_tokens(first) == _without_tokens(second)
+
+
+def test_what_was_typed_into_a_refused_complaint_is_drawn_back_each_time(
+    staff_client, field_drawings
+):
+    typed = {"customer_query": "Nobody by this name", "customer_words": "It broke twice"}
+
+    first = staff_client.post("/complaints/new/", typed).content.decode()
+    second = staff_client.post("/complaints/new/", typed).content.decode()
+
+    assert field_drawings.count("customer_words") == 2
+    assert "It broke twice" in first and "It broke twice" in second
