@@ -8,12 +8,14 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints import ladders, my_day, timeline
-        from crm import ladder
+        from complaints.models import Complaint
+        from crm import ladder, trigram_search
         from crm.my_day import register_section
         from customers import extensions
 
         for clock in ladders.LADDERS:
             ladder.register(clock)
+        trigram_search.register(Complaint, "customer_words", "what_we_heard")
         extensions.register_timeline(timeline.complaint_entries)
         extensions.register_health(timeline.complaint_health)
         extensions.register_open_work(timeline.has_open_complaints)

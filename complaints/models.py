@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm import trigram_search
 from crm.choices import ChoiceLabels
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
 from crm.text import searches_words, validate_single_line
@@ -285,15 +286,16 @@ class ComplaintQuerySet(models.QuerySet):
         """Keep the complaints a search finds: by reference, else by words in their text.
 
         A reference is compared by equality (its unique index); words are looked for in the
-        customer's words and in what we heard, each served on PostgreSQL by a trigram index
-        (migration 0011), and only from three characters (crm.text.searches_words).
+        customer's words and in what we heard, served by trigram indexes (PostgreSQL's,
+        migration 0012; SQLite's FTS5 table, crm/trigram_search.py), and only from three
+        characters (crm.text.searches_words).
         """
         reference = reference_in(query)
         if reference:
             return self.filter(reference=reference)
         if not searches_words(query):
             return self.none()
-        return self.filter(Q(customer_words__icontains=query) | Q(what_we_heard__icontains=query))
+        return trigram_search.containing(self, query, "customer_words", "what_we_heard")
 
     def open(self):
         """Keep complaints not yet closed."""

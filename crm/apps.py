@@ -12,12 +12,14 @@ class CrmConfig(AppConfig):
     verbose_name = _("Business setup")
 
     def ready(self):
-        from crm import inbox, roles
+        from crm import inbox, roles, trigram_search
         from crm.my_day import register_section
 
         # Later migrations bring new models and so new permissions; keeping the role groups in
         # step after every migrate means no app has to write its own permissions migration.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        # SQLite's substring search indexes, and statistics for its planner (both SQLite only).
+        post_migrate.connect(trigram_search.ensure_sqlite_indexes, sender=self)
         post_migrate.connect(refresh_sqlite_statistics, sender=self)
         create_broker_folders()
         # Above everyone's work: a notice tells of something that went wrong since.

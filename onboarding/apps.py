@@ -7,13 +7,15 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
-        from crm import ladder
+        from crm import ladder, trigram_search
         from crm.my_day import register_section
         from customers import extensions
         from onboarding import ladders, my_day, timeline
+        from onboarding.models import Onboarding
 
         ladder.register(ladders.HANDOFFS_UNANSWERED)
         ladder.register(ladders.STALLED)
+        trigram_search.register(Onboarding, "name")
         extensions.register_timeline(timeline.onboarding_entries)
         extensions.register_open_work(timeline.has_active_onboarding)
         extensions.register_action(timeline.start_onboarding_action)

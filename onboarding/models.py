@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm import trigram_search
 from crm.choices import ChoiceLabels
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
 from crm.text import searches_words, validate_single_line
@@ -89,12 +90,12 @@ class OnboardingQuerySet(models.QuerySet):
         """Keep the onboardings whose name contains the query (three characters or more).
 
         The name holds the customer's ("Standard onboarding: Ann Lee"), so a search for the
-        customer finds their onboarding too. Served on PostgreSQL by a trigram index on the
-        name (migration 0006).
+        customer finds their onboarding too. Served by a trigram index on the name (PostgreSQL's,
+        migration 0006; SQLite's FTS5 table, crm/trigram_search.py).
         """
         if not searches_words(query):
             return self.none()
-        return self.filter(name__icontains=query)
+        return trigram_search.containing(self, query, "name")
 
     def active(self):
         """Keep the onboardings still running."""

@@ -26,6 +26,7 @@ CRM_CORE = {
     "crm/bulk.py",
     "crm/business_time.py",
     "crm/choices.py",
+    "crm/trigram_search.py",
     "crm/calendar.py",
     "crm/celery.py",
     "crm/env.py",
