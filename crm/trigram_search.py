@@ -18,7 +18,7 @@ lacked any of them is rebuilt from the model's rows.
 A core module: it imports no app.
 """
 
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.db import connections
@@ -46,7 +46,7 @@ def containing(
     (its PostgreSQL index is on the column itself, not on its upper case).
     """
     table = _searched.get((queryset.model._meta.label, columns))
-    if table is not None and connections[queryset.db].vendor == "sqlite" and len(query) >= TRIGRAM:
+    if table is not None and len(query) >= TRIGRAM and _sqlite_trigram(queryset.db):
         # A phrase of trigrams is a substring; inside double quotes nothing is an operator.
         phrase = '"' + query.replace('"', '""') + '"'
         # The table's name is Tend's own; the query goes in as a parameter.
@@ -58,10 +58,11 @@ def containing(
 
 def ensure_sqlite_indexes(using="default", **kwargs) -> None:
     """Make each declared FTS5 table and its triggers where missing (post_migrate, SQLite)."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
+    if not _sqlite_trigram(using):
         return
     from django.apps import apps
+
+    connection = connections[using]
 
     with connection.cursor() as cursor:
         for (label, columns), table in _searched.items():
@@ -77,6 +78,21 @@ def ensure_sqlite_indexes(using="default", **kwargs) -> None:
                     cursor.execute(sql)
             rebuild = f'INSERT INTO "{table}"("{table}") VALUES (\'rebuild\')'  # noqa: S608
             cursor.execute(rebuild)
+
+
+@cache
+def _sqlite_trigram(using: str) -> bool:
+    """Tell whether the database is a SQLite with FTS5 and its trigram tokenizer (3.34+).
+
+    Python's SQLite nearly always has them; one without keeps searching by reading the table.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version(), sqlite_compileoption_used('ENABLE_FTS5')")
+        version, fts5 = cursor.fetchone()
+    return bool(fts5) and tuple(int(part) for part in version.split(".")[:2]) >= (3, 34)
 
 
 def _statements(source: str, key: str, table: str, columns: tuple[str, ...]) -> list:

@@ -117,3 +117,14 @@ def test_triggers_lost_to_a_table_rebuild_come_back_with_the_rows_since(texts):
     assert added.pk in _found(FollowUp.objects.all(), "olive", "subject")
     FollowUpFactory(subject="Another olive call")
     assert len(_found(FollowUp.objects.all(), "olive", "subject")) == 3
+
+
+def test_a_database_without_trigram_search_reads_the_table_and_finds_the_same(monkeypatch, texts):
+    monkeypatch.setattr(trigram_search, "_sqlite_trigram", lambda using: False)
+
+    queryset = trigram_search.containing(FollowUp.objects.all(), "olive", "subject")
+
+    assert "_trigram" not in str(queryset.query)
+    assert set(queryset.values_list("pk", flat=True)) == _plain(
+        FollowUp.objects.all(), "olive", "subject"
+    )
