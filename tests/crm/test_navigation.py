@@ -65,3 +65,31 @@ def test_my_day_and_the_complaint_list_lead_with_log_a_complaint(staff_client):
             'class="btn btn-success btn-lg tend-primary-action mb-3" href="/complaints/new/">'
             "Log a complaint</a>"
         ) in main, path
+
+
+def test_each_drawing_of_the_navigation_is_kept_and_the_badge_draws_it_afresh(
+    monkeypatch, client, staff
+):
+    from crm.templatetags import navigation
+
+    navigation._drawn.cache_clear()
+    drawn = []
+    render = navigation.render_to_string
+
+    def counting(*args, **kwargs):
+        drawn.append(args[1]["nav_layout"])
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(navigation, "render_to_string", counting)
+    client.force_login(staff)
+
+    client.get("/customers/")
+    client.get("/customers/")
+    assert sorted(drawn) == ["phone", "wide"]
+
+    from crm.notices import notify
+
+    notify(user=staff, subject="Look", body="Here", path="/")
+    page = client.get("/customers/").content.decode()
+    assert len(drawn) == 4
+    assert '1<span class="visually-hidden"> unread</span>' in page
