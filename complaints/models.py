@@ -437,6 +437,9 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome_satisfied = models.BooleanField(_("satisfied with the outcome"), null=True)
+    # When the after-resolution check-in was recorded; the satisfaction report counts
+    # check-ins by it (complaints/reports.py). A second check-in after a reopen replaces it.
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True, editable=False)
     handling_rating = models.PositiveSmallIntegerField(
         _("rating of the handling"),
         null=True,

@@ -582,6 +582,7 @@ def record_check_in(
         )
     complaint.outcome_satisfied = satisfied
     complaint.handling_rating = rating
+    complaint.checked_in_at = timezone.now()
     outcome = _("Satisfied") if satisfied else _("Not satisfied")
     _complete_check_ins(complaint, actor=actor, outcome=f"{outcome}. {note}".strip())
     if satisfied:

@@ -68,6 +68,23 @@ def _date_a_new_active_customer(customer: Customer) -> None:
         customer.became_customer_on = timezone.localdate()
 
 
+def _date_a_regained_customer(customer: Customer, was: str) -> None:
+    """Date a former customer made active again from today, unless a later date was typed.
+
+    Retention counts a customer active from ``became_customer_on`` until a loss after it
+    (customers/reports.py): without this, a regained customer would count as lost still.
+    """
+    regained = was == Customer.Status.FORMER and customer.status == Customer.Status.ACTIVE
+    if (
+        regained
+        and customer.lost_on
+        and (not customer.became_customer_on or customer.became_customer_on <= customer.lost_on)
+    ):
+        customer.became_customer_on = max(
+            timezone.localdate(), customer.lost_on + timedelta(days=1)
+        )
+
+
 @transaction.atomic
 def create_customer(*, actor, customer: Customer) -> Customer:
     """Save a new customer typed in by the actor."""
@@ -100,7 +117,9 @@ def update_customer(*, actor, customer: Customer, expected_version: int) -> Cust
     """Save the actor's edit unless someone else saved the customer since it was opened."""
     require(actor.has_perm("customers.change_customer"), _("You may not edit customers."))
     current = (
-        Customer.objects.select_for_update().only("version", *ARCHIVE_FIELDS).get(pk=customer.pk)
+        Customer.objects.select_for_update()
+        .only("version", "status", *ARCHIVE_FIELDS)
+        .get(pk=customer.pk)
     )
     if current.version != expected_version:
         raise StaleEditError(_("Someone else saved this customer while you were editing it."))
@@ -109,6 +128,7 @@ def update_customer(*, actor, customer: Customer, expected_version: int) -> Cust
     for field in ARCHIVE_FIELDS:
         setattr(customer, field, getattr(current, field))
     _date_a_new_active_customer(customer)
+    _date_a_regained_customer(customer, was=current.status)
     customer.version = current.version + 1
     customer.save()
     return customer
