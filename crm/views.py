@@ -112,10 +112,6 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "crm/reports.html")
-
-
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """The page django-axes shows in place of the login form once a login is locked out."""
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)

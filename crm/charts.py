@@ -1,0 +1,93 @@
+"""Draw a report table's chart as SVG with pygal, on the server, without any JavaScript.
+
+Why pygal: it is maintained, draws on the server (nothing to vendor, no CDN, nothing for the
+Content-Security-Policy to refuse once its script is turned off) and gives a resizable SVG that
+prints sharply. The SVG is embedded as a ``data:`` image (the policy's ``img-src`` allows
+``data:``): its own ``<style>`` stays inside the image, where the page's policy does not reach,
+and the page needs neither an inline style nor a second request per chart.
+"""
+
+import base64
+
+import pygal
+from pygal.style import Style
+
+from crm.reporting import Table
+
+# Okabe and Ito's palette, told apart by people with any common colour blindness.
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermilion
+    "#F0E442",  # yellow
+    "#000000",
+)
+
+CHART_STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#222222",
+    foreground_strong="#000000",
+    foreground_subtle="#666666",
+    colors=OKABE_ITO,
+    font_family="system-ui, sans-serif",
+    title_font_size=18,
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=13,
+)
+
+KINDS = {
+    "bar": pygal.Bar,
+    "stacked_bar": pygal.StackedBar,
+    "line": pygal.Line,
+}
+
+
+def chart_svg(table: Table) -> bytes | None:
+    """Return the table's chart as an SVG document, or None when it has no chart or no rows."""
+    spec = table.chart
+    if spec is None or not table.rows:
+        return None
+    chart = KINDS[spec.kind](
+        style=CHART_STYLE,
+        # pygal's default config loads its tooltips' script from a CDN: none here.
+        js=[],
+        title=str(table.title),
+        x_title=str(spec.x_label),
+        y_title=str(spec.y_label),
+        # Fits its container: readable at 360 px and on paper.
+        width=720,
+        height=400,
+        explicit_size=False,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        x_label_rotation=30,
+        truncate_label=18,
+        truncate_legend=30,
+        disable_xml_declaration=False,
+        print_values=False,
+        show_minor_x_labels=True,
+    )
+    chart.x_labels = [str(value) for value in table.column(spec.x)]
+    for name in spec.series:
+        chart.add(str(name), [_number(value) for value in table.column(name)])
+    return chart.render()
+
+
+def chart_data_uri(table: Table) -> str:
+    """Return the table's chart as a ``data:`` address for an <img>, or "" when it has none."""
+    svg = chart_svg(table)
+    if svg is None:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _number(value):
+    """Return a cell as a number pygal can draw; None (nothing to measure) stays a gap."""
+    if value is None or value == "":
+        return None
+    return float(value)
