@@ -27,7 +27,7 @@ def _money(field: str, condition: Q | None = None):
 
 
 def _of(people, field: str) -> Q:
-    return Q() if people is None else Q(**{f"{field}__in": list(people)})
+    return Q() if people is None else Q(**{f"{field}__in": people})
 
 
 # --- Remedies (section 4) -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ WEEK = timedelta(days=7)
 
 
 def _of(people) -> Q:
-    return Q() if people is None else Q(account_owner_id__in=list(people))
+    return Q() if people is None else Q(account_owner_id__in=people)
 
 
 def _last_day(end: datetime) -> date:

@@ -21,7 +21,7 @@ from onboarding.services import stalled_since
 
 
 def _of(people, field: str = "owner_id") -> Q:
-    return Q() if people is None else Q(**{f"{field}__in": list(people)})
+    return Q() if people is None else Q(**{f"{field}__in": people})
 
 
 @dataclass(frozen=True)

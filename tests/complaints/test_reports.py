@@ -19,7 +19,10 @@ def at(day: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
 
 
-def granted(proposer, *, kind="refund", amount="20", when=at(3), **fields):
+NOV_3, NOV_10 = at(3), at(10)
+
+
+def granted(proposer, *, kind="refund", amount="20", when=NOV_3, **fields):
     return RemedyFactory(
         proposed_by=proposer,
         kind=kind,
@@ -101,7 +104,7 @@ def test_remedies_by_person_names_proposers_and_approvers():
     ]
 
 
-def checked_in(owner, *, satisfied, rating, when=at(10)):
+def checked_in(owner, *, satisfied, rating, when=NOV_10):
     return ComplaintFactory(
         owner=owner,
         status="closed" if satisfied else "investigating",
