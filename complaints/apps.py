@@ -7,9 +7,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import ladders, my_day, timeline
+        from complaints import ladders, my_day, report_sections, timeline
         from crm import ladder
         from crm.my_day import register_section
+        from crm.reporting import register_report_section
         from customers import extensions
 
         for clock in ladders.LADDERS:
@@ -19,3 +20,5 @@ class ComplaintsConfig(AppConfig):
         extensions.register_open_work(timeline.has_open_complaints)
         extensions.register_action(timeline.log_complaint_action)
         register_section(my_day.complaint_sections, order=200)
+        # Sections 1 to 3 (responsiveness, promises, complaints); 4 and on come after.
+        register_report_section(report_sections.report_sections, order=10)
