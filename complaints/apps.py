@@ -7,7 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import ladders, my_day, report_sections, timeline
+        from complaints import ladders, my_day, remedy_sections, report_sections, timeline
         from crm import ladder
         from crm.my_day import register_section
         from crm.reporting import register_report_section
@@ -20,5 +20,7 @@ class ComplaintsConfig(AppConfig):
         extensions.register_open_work(timeline.has_open_complaints)
         extensions.register_action(timeline.log_complaint_action)
         register_section(my_day.complaint_sections, order=200)
-        register_report_section(report_sections.remedy_sections, order=40)
-        register_report_section(report_sections.satisfaction_sections, order=50)
+        # Sections 1 to 3 (responsiveness, promises, complaints); 4 and on come after.
+        register_report_section(report_sections.report_sections, order=10)
+        register_report_section(remedy_sections.remedy_sections, order=40)
+        register_report_section(remedy_sections.satisfaction_sections, order=50)

@@ -435,10 +435,16 @@ class Complaint(models.Model):
         help_text=_("The customer complained within the previous 90 days."),
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Business minutes from receipt to resolution, less the time paused waiting on the
+    # customer: what the resolution clock counted. Stored by resolve() (cleared on reopening)
+    # so that reports take its median in the database (complaints/remedy_reports.py).
+    resolution_minutes = models.PositiveIntegerField(
+        _("time to resolve (business minutes)"), null=True, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome_satisfied = models.BooleanField(_("satisfied with the outcome"), null=True)
     # When the after-resolution check-in was recorded; the satisfaction report counts
-    # check-ins by it (complaints/reports.py). A second check-in after a reopen replaces it.
+    # check-ins by it (complaints/remedy_reports.py). A second check-in after a reopen replaces it.
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True, editable=False)
     handling_rating = models.PositiveSmallIntegerField(
         _("rating of the handling"),
@@ -655,6 +661,9 @@ class ComplaintUpdate(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel, blank=True)
     from_status = models.CharField(max_length=20, choices=Complaint.Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Complaint.Status, blank=True)
+    # For a customer update: whether it came by the time the update was due (the customer-
+    # update clock kept); empty for other lines and for updates logged before it was recorded.
+    on_time = models.BooleanField(_("on time"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("complaint update")

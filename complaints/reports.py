@@ -1,285 +1,230 @@
-"""What the reports count about remedies and satisfaction: each figure's one definition.
+"""What the reports count about complaints: SLA clocks, promises, volume, causes, reopening.
 
-Every function takes the period as aware datetimes ``start`` (included) and ``end`` (excluded)
-and ``people``: None for everyone, else the ids of the people the figures are about. Each
-returns a bounded result computed by the database (aggregates, one row per kind or per person);
-none loads the rows it counts. The page, its CSV files and the weekly email all read these.
+Each function states its exact definition; /reports/ (complaints/report_sections.py), its CSV
+and any other reader show these figures and nothing computed elsewhere. Every function runs a
+fixed number of aggregate queries; only aggregate rows (per week, per category, per severity,
+per root cause) come back, each set bounded by the period's weeks or by what owners define.
+A complaint belongs to a scope by its owner now.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Q, Sum, Value
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
-from complaints.models import Complaint, Remedy, RemedyKind
-from crm.order_stats import OrderStatistics, minutes_between, order_statistics
+from complaints.models import Complaint, ComplaintUpdate
+from crm.percentiles import percentiles
+from crm.reporting import Period, Scope
+from customers.reports import Share, week_of, weekly_shares
 
-# A remedy is granted once approved, within the proposer's authority or by an approver, and
-# stays granted when delivered.
-GRANTED = Q(decision__in=[Remedy.Decision.APPROVED, Remedy.Decision.DELIVERED])
-ZERO = Decimal("0.00")
-
-
-def _money(field: str, condition: Q | None = None):
-    return Coalesce(Sum(field, filter=condition), Value(ZERO))
+_S = Complaint.Status
 
 
-def _of(people, field: str) -> Q:
-    return Q() if people is None else Q(**{f"{field}__in": people})
+def received(period: Period, scope: Scope):
+    """Return the complaints received in the period (``received_at``) within the scope."""
+    return Complaint.objects.filter(
+        scope.people("owner"), received_at__gte=period.start, received_at__lt=period.end
+    )
 
 
-# --- Remedies (section 4) -----------------------------------------------------------------------
+# --- The SLA clocks ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KindRow:
-    kind: str
-    label: str
-    asked_count: int
-    asked_amount: Decimal
-    granted_count: int
-    granted_amount: Decimal
+def first_response_judged(period: Period, scope: Scope, *, now: datetime):
+    """Return the complaints whose first response the reports judge.
 
-
-def remedies_by_kind(*, start, end, people=None) -> list[KindRow]:
-    """Return, per remedy kind, what customers asked for against what was granted.
-
-    - Asked: complaints received in the period whose customer asked for a remedy of the kind
-      (``asked_remedy_kind``); the money is the sum of their ``asked_amount``. About the
-      complaint's owner.
-    - Granted: remedies granted (approved within authority or by an approver, delivered or
-      not) with the grant (``decided_at``) in the period; the money is the sum of their
-      ``amount``. About the person who proposed the remedy.
-
-    Kinds with nothing asked and nothing granted are left out; two queries.
+    Received in the period, and either acknowledged (the first response: acknowledging it, a
+    customer update or a remedy offered, whichever came first, sets ``acknowledged_at``) or
+    past their first-response deadline without one. The deadline is ``first_response_due``:
+    the target in business minutes from receipt, moved later by any time paused waiting on the
+    customer.
     """
-    asked = (
-        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
-        .filter(_of(people, "owner_id"))
-        .exclude(asked_remedy_kind="")
-        .order_by()
-        .values("asked_remedy_kind")
-        .annotate(count=Count("pk"), amount=_money("asked_amount"))
+    return received(period, scope).filter(
+        Q(acknowledged_at__isnull=False) | Q(first_response_due__lt=now)
     )
-    granted = (
-        Remedy.objects.filter(GRANTED, decided_at__gte=start, decided_at__lt=end)
-        .filter(_of(people, "proposed_by_id"))
-        .order_by()
-        .values("kind")
-        .annotate(count=Count("pk"), amount=_money("amount"))
+
+
+def first_response_met() -> Q:
+    """Return the condition of a first response within SLA: acknowledged by the deadline."""
+    return Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("first_response_due"))
+
+
+def first_responses_within_sla(period: Period, scope: Scope, *, now: datetime) -> Share:
+    totals = first_response_judged(period, scope, now=now).aggregate(
+        part=Count("pk", filter=first_response_met()), whole=Count("pk")
     )
-    asked_by_kind = {row["asked_remedy_kind"]: row for row in asked}
-    granted_by_kind = {row["kind"]: row for row in granted}
-    empty = {"count": 0, "amount": ZERO}
-    return [
-        KindRow(
-            kind=kind.value,
-            label=str(kind.label),
-            asked_count=asked_by_kind.get(kind, empty)["count"],
-            asked_amount=asked_by_kind.get(kind, empty)["amount"],
-            granted_count=granted_by_kind.get(kind, empty)["count"],
-            granted_amount=granted_by_kind.get(kind, empty)["amount"],
-        )
-        for kind in RemedyKind
-        if kind in asked_by_kind or kind in granted_by_kind
-    ]
+    return Share(totals["part"], totals["whole"])
 
 
-@dataclass(frozen=True)
-class GrantRoutes:
-    within_authority_count: int
-    within_authority_amount: Decimal
-    after_approval_count: int
-    after_approval_amount: Decimal
-    rejected_count: int
+def first_responses_within_sla_by_week(
+    period: Period, scope: Scope, *, now: datetime
+) -> dict[date, Share]:
+    """Return first_responses_within_sla for each week, by the week the complaint came in."""
+    rows = (
+        first_response_judged(period, scope, now=now)
+        .annotate(week=week_of("received_at"))
+        .values("week")
+        .annotate(part=Count("pk", filter=first_response_met()), whole=Count("pk"))
+        .order_by("week")
+    )
+    return weekly_shares(rows, period.weeks())
 
 
-def grant_routes(*, start, end, people=None) -> GrantRoutes:
-    """Return how the remedies decided in the period were decided.
+def customer_updates_on_time(period: Period, scope: Scope) -> Share:
+    """Return the customer updates given in the period that came by the time they were due.
 
-    - Within authority: granted at once because the proposer's authority covered it
-      (``auto_approved``).
-    - After approval: above the proposer's authority, then approved by someone else.
-    - Rejected: above the proposer's authority and refused.
-
-    Counted by the decision time (``decided_at``) in the period; about the proposer. One query.
+    Each customer update recorded on a complaint (services.record_customer_update) notes
+    whether it came by the customer-update deadline then running (``on_time``); one given
+    while the clock was paused for the customer counts as on time. Updates logged before Tend
+    recorded this are left out.
     """
-    within = Q(GRANTED, auto_approved=True)
-    approved = Q(GRANTED, auto_approved=False)
-    figures = (
-        Remedy.objects.filter(decided_at__gte=start, decided_at__lt=end)
-        .filter(_of(people, "proposed_by_id"))
-        .aggregate(
-            within_count=Count("pk", filter=within),
-            within_amount=_money("amount", within),
-            approved_count=Count("pk", filter=approved),
-            approved_amount=_money("amount", approved),
-            rejected=Count("pk", filter=Q(decision=Remedy.Decision.REJECTED)),
-        )
-    )
-    return GrantRoutes(
-        within_authority_count=figures["within_count"],
-        within_authority_amount=figures["within_amount"],
-        after_approval_count=figures["approved_count"],
-        after_approval_amount=figures["approved_amount"],
-        rejected_count=figures["rejected"],
-    )
+    totals = ComplaintUpdate.objects.filter(
+        scope.people("complaint__owner"),
+        kind=ComplaintUpdate.Kind.CUSTOMER_UPDATE,
+        on_time__isnull=False,
+        created_at__gte=period.start,
+        created_at__lt=period.end,
+    ).aggregate(part=Count("pk", filter=Q(on_time=True)), whole=Count("pk"))
+    return Share(totals["part"], totals["whole"])
 
 
-def approval_turnaround(*, start, end, people=None) -> OrderStatistics:
-    """Return the count, median and 90th percentile of approval turnaround, in minutes.
+def resolved_in(period: Period, scope: Scope):
+    """Return the complaints resolved in the period and not reopened since.
 
-    Turnaround: from the proposal (``proposed_at``) to the approver's decision
-    (``decided_at``), approved or rejected, in minutes on the clock (nights and weekends
-    count: the customer waits through them). Only remedies that needed approval (not
-    ``auto_approved``), decided in the period; a remedy escalated to supervisors while it
-    waited counts like any other, its wait included. About the approver (``decided_by``).
-    Three queries.
+    ``resolved_at`` is when the remedy was delivered and the complaint resolved; reopening
+    clears it, so a reopened complaint counts again when it is resolved the next time.
     """
-    decided = (
-        Remedy.objects.filter(auto_approved=False, decided_at__gte=start, decided_at__lt=end)
-        .exclude(decided_by=None)
-        .filter(_of(people, "decided_by_id"))
-        .annotate(turnaround=minutes_between("proposed_at", "decided_at"))
+    return Complaint.objects.filter(
+        scope.people("owner"), resolved_at__gte=period.start, resolved_at__lt=period.end
     )
-    return order_statistics(decided, "turnaround")
 
 
-@dataclass(frozen=True)
-class PersonRow:
-    user_id: int
-    name: str
-    proposed_count: int
-    granted_count: int
-    granted_amount: Decimal
-    decided_count: int
-    approved_count: int
-    approved_amount: Decimal
+def resolution_met() -> Q:
+    """Return the condition of a resolution within SLA: resolved by ``resolution_due``."""
+    return Q(resolved_at__lte=F("resolution_due"))
 
 
-def remedies_by_person(*, start, end, people=None) -> list[PersonRow]:
-    """Return, per person, the remedies they proposed and the approvals they decided.
+def resolutions_within_sla(period: Period, scope: Scope) -> Share:
+    totals = resolved_in(period, scope).aggregate(
+        part=Count("pk", filter=resolution_met()), whole=Count("pk")
+    )
+    return Share(totals["part"], totals["whole"])
 
-    - Proposed: remedies proposed (``proposed_at``) in the period by the person.
-    - Granted: of the remedies the person proposed, those granted with the grant in the
-      period; with their money.
-    - Decided: remedies needing approval that the person approved or rejected in the period;
-      approved, with their money.
 
-    One row per person with any of these, by name; three queries (one row per person each).
+def resolution_percentiles_by_severity(period: Period, scope: Scope) -> dict[str, dict]:
+    """Return {severity: {50: median, 90: 90th percentile}} of the time to resolve.
+
+    Over the complaints resolved in the period; the time is ``resolution_minutes``: business
+    minutes from receipt to resolution less the time paused waiting on the customer (what the
+    resolution clock counted), recorded by services.resolve. Nearest-rank percentiles.
     """
-    proposed_in = Q(proposed_at__gte=start, proposed_at__lt=end)
-    granted_in = GRANTED & Q(decided_at__gte=start, decided_at__lt=end)
-    proposed = (
-        Remedy.objects.filter(_of(people, "proposed_by_id"))
-        .filter(proposed_in | granted_in)
-        .order_by()
-        .values("proposed_by_id")
+    return percentiles(resolved_in(period, scope), "resolution_minutes", partition="severity")
+
+
+# --- Promises to the customer ----------------------------------------------------------------
+
+
+def times_met(period: Period, scope: Scope, field: str, *, now: datetime) -> Share:
+    """Return how often a complaint was put right by a time: promised_by or expected_by.
+
+    Judged: the complaints whose time (``field``) falls in the period and that are either
+    satisfied (``satisfied_at``: closed after the check-in found the customer satisfied) or
+    past that time unsatisfied. Met: satisfied by that time. A reopened complaint is no longer
+    satisfied until it is closed again.
+    """
+    judged = Complaint.objects.filter(
+        scope.people("owner"),
+        Q(satisfied_at__isnull=False) | Q(**{f"{field}__lt": now}),
+        **{f"{field}__gte": period.start, f"{field}__lt": period.end},
+    )
+    totals = judged.aggregate(
+        part=Count("pk", filter=Q(satisfied_at__lte=F(field))), whole=Count("pk")
+    )
+    return Share(totals["part"], totals["whole"])
+
+
+# --- Volume, causes, reopening, repeats -------------------------------------------------------
+
+
+def volume_by_week_and_parent(period: Period, scope: Scope) -> list[dict]:
+    """Return rows of week, top-level category name ("" for none) and count of complaints."""
+    return list(
+        received(period, scope)
         .annotate(
-            proposed=Count("pk", filter=proposed_in),
-            granted=Count("pk", filter=granted_in),
-            granted_amount=_money("amount", granted_in),
+            week=week_of("received_at"),
+            top=Coalesce("category__parent__name", "category__name", default=None),
         )
+        .values("week", "top")
+        .annotate(count=Count("pk"))
+        .order_by("week", "top")
     )
-    approved = GRANTED
-    decided = (
-        Remedy.objects.filter(auto_approved=False, decided_at__gte=start, decided_at__lt=end)
-        .exclude(decided_by=None)
-        .filter(_of(people, "decided_by_id"))
-        .order_by()
-        .values("decided_by_id")
-        .annotate(
-            decided=Count("pk"),
-            approved=Count("pk", filter=approved),
-            approved_amount=_money("amount", approved),
-        )
+
+
+def volume_by_category(period: Period, scope: Scope) -> list[dict]:
+    """Return rows of category id, its parent's and its own name, and count, most first."""
+    return list(
+        received(period, scope)
+        .values("category", "category__parent__name", "category__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "category__parent__name", "category__name")
     )
-    by_proposer = {row["proposed_by_id"]: row for row in proposed}
-    by_decider = {row["decided_by_id"]: row for row in decided}
-    users = get_user_model().objects.filter(pk__in={*by_proposer, *by_decider})
-    rows = []
-    for user in users.order_by("first_name", "last_name", "username"):
-        mine = by_proposer.get(user.pk, {})
-        judged = by_decider.get(user.pk, {})
-        rows.append(
-            PersonRow(
-                user_id=user.pk,
-                name=user.get_full_name() or user.get_username(),
-                proposed_count=mine.get("proposed", 0),
-                granted_count=mine.get("granted", 0),
-                granted_amount=mine.get("granted_amount", ZERO),
-                decided_count=judged.get("decided", 0),
-                approved_count=judged.get("approved", 0),
-                approved_amount=judged.get("approved_amount", ZERO),
-            )
-        )
-    return rows
 
 
-# --- Satisfaction (section 5) -------------------------------------------------------------------
-
-# "Happy with the handling" is a rating of 4 or 5; "unhappy with it" a rating of 1 or 2.
-HAPPY_RATING = 4
-UNHAPPY_RATING = 2
-
-
-@dataclass(frozen=True)
-class Satisfaction:
-    check_ins: int
-    satisfied: int
-    rating_mean: float | None
-    # Check-ins per handling rating 1 to 5.
-    ratings: dict[int, int]
-    happy_handling_not_outcome: int
-    happy_outcome_not_handling: int
-
-    @property
-    def satisfied_percent(self) -> float | None:
-        return _percent(self.satisfied, self.check_ins)
+def volume_by_week_and_severity(period: Period, scope: Scope) -> list[dict]:
+    """Return rows of week, severity and count of complaints received."""
+    return list(
+        received(period, scope)
+        .annotate(week=week_of("received_at"))
+        .values("week", "severity")
+        .annotate(count=Count("pk"))
+        .order_by("week", "severity")
+    )
 
 
-def _percent(part: int, whole: int) -> float | None:
-    return None if not whole else round(100 * part / whole, 1)
+def root_causes_of_closed(period: Period, scope: Scope) -> list[dict]:
+    """Return rows of root cause id, name and count of complaints closed in the period.
 
-
-def satisfaction(*, start, end, people=None) -> Satisfaction:
-    """Return the outcomes of the after-resolution check-ins recorded in the period.
-
-    - A check-in: a complaint whose check-in was recorded (``checked_in_at``) in the period.
-      A complaint reopened at its check-in and checked in again counts once, with its latest
-      answers.
-    - Satisfied: the customer said yes to "satisfied with the outcome" (``outcome_satisfied``).
-    - Handling rating: the customer's 1-5 rating of how we handled it; its mean and how many
-      gave each rating.
-    - "Happy with the handling, not with the outcome": rated 4 or 5 but not satisfied; the
-      reverse: satisfied but rated 1 or 2.
-
-    About the complaint's owner. One query.
+    Closed: ``closed_at`` in the period (the check-in found the customer satisfied, and a
+    root cause is required to close). Most frequent first, for a Pareto chart.
     """
-    happy, unhappy = Q(handling_rating__gte=HAPPY_RATING), Q(handling_rating__lte=UNHAPPY_RATING)
-    figures = (
-        Complaint.objects.filter(checked_in_at__gte=start, checked_in_at__lt=end)
-        .filter(_of(people, "owner_id"))
-        .aggregate(
-            check_ins=Count("pk"),
-            satisfied=Count("pk", filter=Q(outcome_satisfied=True)),
-            mean=Avg("handling_rating"),
-            happy_not_satisfied=Count("pk", filter=happy & Q(outcome_satisfied=False)),
-            satisfied_not_happy=Count("pk", filter=unhappy & Q(outcome_satisfied=True)),
-            **{
-                f"rated_{rating}": Count("pk", filter=Q(handling_rating=rating))
-                for rating in range(1, 6)
-            },
+    return list(
+        Complaint.objects.filter(
+            scope.people("owner"), closed_at__gte=period.start, closed_at__lt=period.end
         )
+        .values("root_cause", "root_cause__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "root_cause__name")
     )
-    mean = figures["mean"]
-    return Satisfaction(
-        check_ins=figures["check_ins"],
-        satisfied=figures["satisfied"],
-        rating_mean=None if mean is None else round(float(mean), 2),
-        ratings={rating: figures[f"rated_{rating}"] for rating in range(1, 6)},
-        happy_handling_not_outcome=figures["happy_not_satisfied"],
-        happy_outcome_not_handling=figures["satisfied_not_happy"],
+
+
+def check_in_outcomes(period: Period, scope: Scope) -> Share:
+    """Return the check-ins that reopened the complaint, of all check-ins in the period.
+
+    A check-in is the step out of "resolved" (a status line from resolved): to "closed" when
+    the customer is satisfied, back to "investigating" when they are not (the check-in found
+    them unhappy, or someone reopened it for them before the check-in). ``part`` counts the
+    reopenings, ``whole`` both.
+    """
+    totals = ComplaintUpdate.objects.filter(
+        scope.people("complaint__owner"),
+        kind=ComplaintUpdate.Kind.STATUS,
+        from_status=_S.RESOLVED,
+        to_status__in=[_S.CLOSED, _S.INVESTIGATING],
+        created_at__gte=period.start,
+        created_at__lt=period.end,
+    ).aggregate(part=Count("pk", filter=Q(to_status=_S.INVESTIGATING)), whole=Count("pk"))
+    return Share(totals["part"], totals["whole"])
+
+
+def repeat_complainants(period: Period, scope: Scope) -> Share:
+    """Return the customers who complained in the period and had complained before.
+
+    ``part``: customers with a repeat complaint received in the period (``is_repeat``: the
+    same customer complained within the 90 days before it); ``whole``: customers with any
+    complaint received in the period.
+    """
+    totals = received(period, scope).aggregate(
+        part=Count("customer", filter=Q(is_repeat=True), distinct=True),
+        whole=Count("customer", distinct=True),
     )
+    return Share(totals["part"], totals["whole"])

@@ -297,3 +297,22 @@ def cell_text(value) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def range_condition(field: str, first_day: date | None, last_day: date | None) -> Q:
+    """Return the condition of ``field`` falling on the days given, in the business's zone.
+
+    The list pages' "from" and "to" date filters use it, so a figure's drill-down link finds
+    exactly the rows the figure counted.
+    """
+    condition = Q()
+    if first_day is not None:
+        condition &= Q(**{f"{field}__gte": Period.between(first_day, first_day).start})
+    if last_day is not None:
+        condition &= Q(**{f"{field}__lt": Period.between(last_day, last_day).end})
+    return condition
+
+
+def period_query(period: Period) -> dict[str, str]:
+    """Return the list pages' date filter parameters for the period's days."""
+    return {"from": period.first_day.isoformat(), "to": period.last_day.isoformat()}

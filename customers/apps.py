@@ -10,10 +10,10 @@ class CustomersConfig(AppConfig):
         from crm import ladder
         from crm.my_day import register_section
         from crm.reporting import register_report_section
-        from customers import extensions, ladders, my_day, report_sections, timeline
+        from customers import extensions, ladders, my_day, retention_sections, timeline
 
         register_section(my_day.follow_up_sections, order=100)
-        register_report_section(report_sections.retention_sections, order=60)
+        register_report_section(retention_sections.retention_sections, order=60)
         ladder.register(ladders.FOLLOW_UPS_OVERDUE)
 
         extensions.register_timeline(timeline.interaction_entries)

@@ -603,6 +603,12 @@ class FollowUp(models.Model):
         related_name="+",
     )
     outcome = models.TextField(_("outcome"), blank=True)
+    # For a callback kept: business minutes from the request (when the callback was made) to
+    # reaching the customer; stored so that reports take its median in the database. Kept by
+    # mark_done and cleared by reopen_follow_up (customers/reports.py reads it).
+    response_minutes = models.PositiveIntegerField(
+        _("response time (business minutes)"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

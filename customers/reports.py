@@ -1,165 +1,184 @@
-"""What the retention report counts: each figure's one definition.
+"""What the reports count about commitments: callbacks answered and promises kept.
 
-Every function takes the period as aware datetimes ``start`` (included) and ``end`` (excluded)
-and ``people``: None for everyone, else the ids of the account owners the figures are about.
-Days are the business's local dates (``settings.TIME_ZONE``). Each returns a bounded result
-computed by the database; none loads the customers it counts.
+Each function states its exact definition; /reports/ (complaints/report_sections.py), its CSV
+and any other reader show these figures and nothing computed elsewhere. Every function runs a
+fixed number of aggregate queries: no rows are loaded into Python, only a bounded number of
+aggregate rows (one per week).
 """
 
-import operator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import reduce
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from customers.models import Customer, Interaction
-
-ONE_DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
-
-
-def _of(people) -> Q:
-    return Q() if people is None else Q(account_owner_id__in=people)
-
-
-def _last_day(end: datetime) -> date:
-    """Return the last local day of a period ending (exclusive) at end."""
-    return timezone.localdate(end - timedelta(microseconds=1))
-
-
-def active_on(day: date) -> Q:
-    """Return the condition of a customer who was an active customer on the local day.
-
-    Active on a day: became a customer (``became_customer_on``) on or before it, and not lost
-    by then, i.e. no loss (``lost_on``) on or before the day since they became a customer. A
-    customer lost and regained counts from the day they came back (regaining moves
-    ``became_customer_on`` past the loss); a former customer without a loss date is not active.
-    Archived customers are left out: they are set aside.
-    """
-    not_lost = (
-        Q(lost_on__isnull=True) & ~Q(status=Customer.Status.FORMER)
-        | Q(lost_on__gt=day)
-        | Q(lost_on__lt=F("became_customer_on"))
-    )
-    return Q(archived_at__isnull=True, became_customer_on__lte=day) & not_lost
-
-
-def week_ends(start: datetime, end: datetime) -> list[date]:
-    """Return the last local day of each week of the period: seven-day steps from its start,
-    the last week cut short at the period's end."""
-    days, moment = [], start
-    while moment < end:
-        days.append(_last_day(min(moment + WEEK, end)))
-        moment += WEEK
-    return days
-
-
-def active_customers_by_week(*, start, end, people=None) -> list[tuple[date, int]]:
-    """Return (last day of the week, active customers that day) for each week of the period.
-
-    Active as defined by ``active_on``; about the account owner. One query for all weeks.
-    """
-    days = week_ends(start, end)
-    if not days:
-        return []
-    figures = Customer.objects.filter(_of(people)).aggregate(
-        **{f"week_{index}": Count("pk", filter=active_on(day)) for index, day in enumerate(days)}
-    )
-    return [(day, figures[f"week_{index}"]) for index, day in enumerate(days)]
+from crm.percentiles import MEDIAN, P90, percentiles
+from crm.reporting import Period, Scope, business_zone
+from customers.models import FollowUp, FollowUpReschedule
 
 
 @dataclass(frozen=True)
-class Losses:
-    # (reason value, label, customers), most first, then by label.
-    by_reason: list[tuple[str, str, int]]
-    active_at_start: int
+class Share:
+    """A part of a whole: ``part`` of ``whole`` rows met the definition."""
 
-    @property
-    def total(self) -> int:
-        return sum(count for _reason, _label, count in self.by_reason)
-
-    @property
-    def churn_percent(self) -> float | None:
-        """Return the losses as a share of the customers active on the day before the period."""
-        return (
-            None if not self.active_at_start else round(100 * self.total / self.active_at_start, 1)
-        )
+    part: int
+    whole: int
 
 
-def customers_lost(*, start, end, people=None) -> Losses:
-    """Return the customers lost in the period, by reason, and the churn rate.
+def week_of(field: str) -> TruncWeek:
+    """Return the Monday (in the business's zone) of the week a moment falls in."""
+    return TruncWeek(field, tzinfo=business_zone())
 
-    Lost: the customer's loss date (``lost_on``) falls on a local day of the period, whatever
-    they are now (a customer lost and regained still counts as lost then). The reason is
-    ``lost_reason`` ("" for none given). Churn: lost against the customers active (``active_on``)
-    on the day before the period. About the account owner. Two queries.
+
+def weekly_shares(rows, weeks: list[date]) -> dict[date, Share]:
+    """Return {Monday: Share} for every week, from aggregate rows of week, part and whole."""
+    found = {timezone.localtime(row["week"], business_zone()).date(): row for row in rows}
+    return {
+        week: Share(found[week]["part"], found[week]["whole"]) if week in found else Share(0, 0)
+        for week in weeks
+    }
+
+
+# --- Callbacks --------------------------------------------------------------------------------
+
+
+def callbacks_measured(period: Period, scope: Scope, *, now: datetime):
+    """Return the callbacks whose response the reports measure.
+
+    A callback is a follow-up of kind "callback": a customer asked us to call back and the
+    request was logged. Its request time is when the callback was made (``created_at``). It is
+    measured when the request came in during the period, it was not cancelled, and it is
+    either kept (done: the customer was reached, the first contact; a message left or no
+    answer is an attempt and leaves it open) or still open past its due time. An open callback
+    not yet due is left out: it may still be returned in time.
     """
-    first_day, last_day = timezone.localdate(start), _last_day(end)
+    return FollowUp.objects.filter(
+        scope.people("owner"),
+        Q(status=FollowUp.Status.DONE) | Q(status=FollowUp.Status.OPEN, due_at__lt=now),
+        kind=FollowUp.Kind.CALLBACK,
+        created_at__gte=period.start,
+        created_at__lt=period.end,
+    )
+
+
+def within_response_target() -> Q:
+    """Return the condition of a callback returned within the response target.
+
+    Kept (done) with a response time of at most CALLBACK_RESPONSE_MINUTES business minutes:
+    ``response_minutes`` is the business time from the request to reaching the customer,
+    recorded when it was kept (customers.services.mark_done), so hours closed and holidays do
+    not count against it.
+    """
+    return Q(
+        status=FollowUp.Status.DONE,
+        response_minutes__lte=settings.CALLBACK_RESPONSE_MINUTES,
+    )
+
+
+def callbacks_within_target(period: Period, scope: Scope, *, now: datetime) -> Share:
+    """Return how many measured callbacks were returned within the response target."""
+    totals = callbacks_measured(period, scope, now=now).aggregate(
+        part=Count("pk", filter=within_response_target()), whole=Count("pk")
+    )
+    return Share(totals["part"], totals["whole"])
+
+
+def callbacks_within_target_by_week(
+    period: Period, scope: Scope, *, now: datetime
+) -> dict[date, Share]:
+    """Return callbacks_within_target for each week of the period, by week of the request."""
     rows = (
-        Customer.objects.filter(_of(people), archived_at__isnull=True)
-        .filter(lost_on__gte=first_day, lost_on__lte=last_day)
-        .order_by()
-        .values("lost_reason")
-        .annotate(count=Count("pk"))
+        callbacks_measured(period, scope, now=now)
+        .annotate(week=week_of("created_at"))
+        .values("week")
+        .annotate(part=Count("pk", filter=within_response_target()), whole=Count("pk"))
+        .order_by("week")
     )
-    labels = dict(Customer.LostReason.choices)
-    by_reason = sorted(
-        (
-            (row["lost_reason"], str(labels.get(row["lost_reason"], "—")), row["count"])
-            for row in rows
-        ),
-        key=lambda row: (-row[2], row[1]),
+    return weekly_shares(rows, period.weeks())
+
+
+def callback_response_percentiles(period: Period, scope: Scope, *, now: datetime) -> dict:
+    """Return {50: median, 90: 90th percentile} of the kept callbacks' response times.
+
+    In business minutes from request to first contact, over the measured callbacks that were
+    kept (an open one has no response time yet); nearest-rank percentiles
+    (crm/percentiles.py). Empty when no callback was kept.
+    """
+    kept = callbacks_measured(period, scope, now=now).filter(status=FollowUp.Status.DONE)
+    return percentiles(kept, "response_minutes", points=(MEDIAN, P90)).get(None, {})
+
+
+# --- Promises ---------------------------------------------------------------------------------
+
+
+def promises_due(period: Period, scope: Scope, *, now: datetime):
+    """Return the promises the reports judge.
+
+    A promise is a follow-up whose time was promised to the customer (``promised_to_customer``,
+    callbacks included). It is judged when its promised time, as last moved (``due_at``), falls
+    in the period, it was not cancelled, and it is either done or its time has passed.
+    """
+    return FollowUp.objects.filter(
+        scope.people("owner"),
+        Q(status=FollowUp.Status.DONE) | Q(status=FollowUp.Status.OPEN, due_at__lt=now),
+        promised_to_customer=True,
+        due_at__gte=period.start,
+        due_at__lt=period.end,
     )
-    active_at_start = (
-        Customer.objects.filter(_of(people)).filter(active_on(first_day - ONE_DAY)).count()
+
+
+def kept_on_time() -> Q:
+    """Return the condition of a promise kept on time: done by its promised time."""
+    return Q(status=FollowUp.Status.DONE, completed_at__lte=F("due_at"))
+
+
+def promises_kept(period: Period, scope: Scope, *, now: datetime) -> Share:
+    """Return how many judged promises were kept on time."""
+    totals = promises_due(period, scope, now=now).aggregate(
+        part=Count("pk", filter=kept_on_time()), whole=Count("pk")
     )
-    return Losses(by_reason=by_reason, active_at_start=active_at_start)
+    return Share(totals["part"], totals["whole"])
+
+
+def promises_kept_by_week(period: Period, scope: Scope, *, now: datetime) -> dict[date, Share]:
+    """Return promises_kept for each week of the period, by the week the promise fell due."""
+    rows = (
+        promises_due(period, scope, now=now)
+        .annotate(week=week_of("due_at"))
+        .values("week")
+        .annotate(part=Count("pk", filter=kept_on_time()), whole=Count("pk"))
+        .order_by("week")
+    )
+    return weekly_shares(rows, period.weeks())
 
 
 @dataclass(frozen=True)
-class Coverage:
-    customers: int
-    covered: int
+class Moves:
+    """Promised times moved: how many moves, of how many promises, and told the customer."""
 
-    @property
-    def percent(self) -> float | None:
-        return None if not self.customers else round(100 * self.covered / self.customers, 1)
+    moves: int
+    promises: int
+    told: int
 
 
-def keep_in_touch_coverage(*, end, people=None) -> Coverage:
-    """Return how many active customers had a positive contact within their cadence by end.
+def promises_moved(period: Period, scope: Scope) -> Moves:
+    """Return the moves of promised times made in the period.
 
-    - Counted: customers active (``active_on``) on the last day of the period who want to be
-      kept in touch with (a ``keep_in_touch_days`` cadence, not ``do_not_contact``).
-    - Covered: of those, the ones with a positive contact (``Interaction.is_positive``) in the
-      cadence's days before the end: at or after ``end - cadence days``, before ``end``.
-
-    About the account owner. Two queries: the cadences in use (a handful), then one count
-    with one anti-join per cadence on the partial index interaction_positive_idx, as the
-    keep-in-touch planner does.
+    A move is one change of a promised follow-up's due time (a FollowUpReschedule with
+    ``customer_told`` recorded, which the service requires for promised times), made in the
+    period by whoever owns the promise now. A promise moved twice is two moves and one promise.
+    ``told`` counts the moves after which the customer was told of the new time.
     """
-    eligible = Customer.objects.filter(_of(people)).filter(
-        active_on(_last_day(end)), keep_in_touch_days__isnull=False, do_not_contact=False
+    totals = FollowUpReschedule.objects.filter(
+        scope.people("follow_up__owner"),
+        customer_told__isnull=False,
+        changed_at__gte=period.start,
+        changed_at__lt=period.end,
+    ).aggregate(
+        moves=Count("pk"),
+        promises=Count("follow_up", distinct=True),
+        told=Count("pk", filter=Q(customer_told=True)),
     )
-    cadences = sorted(
-        set(eligible.order_by().values_list("keep_in_touch_days", flat=True).distinct())
-    )
-    if not cadences:
-        return Coverage(0, 0)
-    covered = reduce(
-        operator.or_,
-        (
-            Q(Exists(_positive_since(end - timedelta(days=days), end)), keep_in_touch_days=days)
-            for days in cadences
-        ),
-    )
-    figures = eligible.aggregate(customers=Count("pk"), covered=Count("pk", filter=covered))
-    return Coverage(customers=figures["customers"], covered=figures["covered"])
-
-
-def _positive_since(since: datetime, end: datetime):
-    return Interaction.objects.filter(
-        customer=OuterRef("pk"), is_positive=True, occurred_at__gte=since, occurred_at__lt=end
-    )
+    return Moves(totals["moves"], totals["promises"], totals["told"])

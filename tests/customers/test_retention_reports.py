@@ -1,10 +1,11 @@
-"""Retention report figures (customers/reports.py) on hand-built data, exact values."""
+"""Retention report figures (customers/retention_reports.py) on hand-built data, exact values."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from customers import reports, services
+from customers import retention_reports as reports
+from customers import services
 from customers.models import Customer
 from tests.factories import CustomerFactory, InteractionFactory, UserFactory
 

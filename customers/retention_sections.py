@@ -1,11 +1,11 @@
-"""The Retention section of /reports/, from customers/reports.py."""
+"""The Retention section of /reports/, from customers/retention_reports.py."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.report_links import changelist_url, people_of, person_params
 from crm.reporting import NO_VALUE, ChartSpec, Figure, Period, Scope, Section, Table, percent_text
-from customers import reports
+from customers import retention_reports as reports
 
 CUSTOMER = "customers.customer"
 

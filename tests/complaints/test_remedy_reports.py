@@ -1,11 +1,12 @@
-"""Remedy and satisfaction report figures (complaints/reports.py) on hand-built data."""
+"""Remedy and satisfaction report figures (complaints/remedy_reports.py) on hand-built data."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from complaints import reports, services
+from complaints import remedy_reports as reports
+from complaints import services
 from complaints.models import RootCause
 from tests.factories import ComplaintFactory, RemedyFactory, UserFactory
 
