@@ -26,6 +26,11 @@ def _money(field: str, condition: Q | None = None):
     return Coalesce(Sum(field, filter=condition), Value(ZERO))
 
 
+def _cents(amount) -> Decimal:
+    """Return a sum of money to the cent: SQLite's sums of decimals drop trailing zeros."""
+    return Decimal(amount).quantize(ZERO)
+
+
 def _of(people, field: str) -> Q:
     return Q() if people is None else Q(**{f"{field}__in": people})
 
@@ -78,9 +83,9 @@ def remedies_by_kind(*, start, end, people=None) -> list[KindRow]:
             kind=kind.value,
             label=str(kind.label),
             asked_count=asked_by_kind.get(kind, empty)["count"],
-            asked_amount=asked_by_kind.get(kind, empty)["amount"],
+            asked_amount=_cents(asked_by_kind.get(kind, empty)["amount"]),
             granted_count=granted_by_kind.get(kind, empty)["count"],
-            granted_amount=granted_by_kind.get(kind, empty)["amount"],
+            granted_amount=_cents(granted_by_kind.get(kind, empty)["amount"]),
         )
         for kind in RemedyKind
         if kind in asked_by_kind or kind in granted_by_kind
@@ -121,9 +126,9 @@ def grant_routes(*, start, end, people=None) -> GrantRoutes:
     )
     return GrantRoutes(
         within_authority_count=figures["within_count"],
-        within_authority_amount=figures["within_amount"],
+        within_authority_amount=_cents(figures["within_amount"]),
         after_approval_count=figures["approved_count"],
-        after_approval_amount=figures["approved_amount"],
+        after_approval_amount=_cents(figures["approved_amount"]),
         rejected_count=figures["rejected"],
     )
 
@@ -209,10 +214,10 @@ def remedies_by_person(*, start, end, people=None) -> list[PersonRow]:
                 name=user.get_full_name() or user.get_username(),
                 proposed_count=mine.get("proposed", 0),
                 granted_count=mine.get("granted", 0),
-                granted_amount=mine.get("granted_amount", ZERO),
+                granted_amount=_cents(mine.get("granted_amount", ZERO)),
                 decided_count=judged.get("decided", 0),
                 approved_count=judged.get("approved", 0),
-                approved_amount=judged.get("approved_amount", ZERO),
+                approved_amount=_cents(judged.get("approved_amount", ZERO)),
             )
         )
     return rows
