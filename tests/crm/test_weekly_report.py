@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 # Monday 23 November 2026, 07:00 in the business's zone (UTC in tests): last week is 16-22.
 MONDAY = datetime(2026, 11, 23, 7, tzinfo=UTC)
-LAST_WEEK = Period.between(datetime(2026, 11, 16).date(), datetime(2026, 11, 22).date())
+LAST_WEEK = Period.between(date(2026, 11, 16), date(2026, 11, 22))
 
 
 def in_last_week(day: int, hour: int = 10) -> datetime:
