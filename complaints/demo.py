@@ -527,7 +527,7 @@ class _DemoBuilder:
                 complaint.outcome_satisfied, complaint.handling_rating = True, rating
                 complaint.root_cause = self.root_causes.get(story.root_cause)
                 complaint.corrective_note = story.corrective
-                complaint.satisfied_at = at
+                complaint.satisfied_at = complaint.checked_in_at = at
                 played.check_in_outcome = f"Satisfied. {note}"
                 self._move(played, at, complaint.owner.get_username(), Status.CLOSED)
 
