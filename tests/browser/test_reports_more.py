@@ -66,6 +66,7 @@ def test_staff_see_their_own_figures_and_owners_follow_a_tile(
     expect(page.get_by_text(other_staff.get_full_name())).to_have_count(0)
     assert fits_the_phone(page)
     page.screenshot(path=screenshots / "reports-more-1-staff-reports.png", full_page=True)
+    remedies.screenshot(path=screenshots / "reports-more-1-staff-remedies.png")
     sign_out(page)
 
     sign_in(page, live_server.url, owner)
