@@ -11,8 +11,8 @@ from crm.management.bench import BUSY_STAFF, OWNER, STAFF, SUPERVISOR
 from crm.management.commands.bench_pages import PAGES
 
 ROW = re.compile(
-    r"(staff|busy staff|supervisor|owner)\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d,]+)\s+([\d,]+)"
-    r"\s+([\d.]+)\s+([\d.]+)"
+    r"(staff|busy staff|supervisor|owner)\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s+(\d+)"
+    r"\s+([\d,]+)\s+([\d,]+)\s+([\d.]+)\s+([\d.]+)"
 )
 
 

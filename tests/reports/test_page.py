@@ -4,7 +4,7 @@ import csv
 import html
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -162,10 +162,10 @@ def test_bad_input_gets_a_clear_message(client, owner, query, message):
 
 def test_a_custom_range_is_read_in_the_business_zone(settings):
     settings.TIME_ZONE = "America/New_York"
-    period = Period.between(datetime(2026, 3, 7).date(), datetime(2026, 3, 8).date())
+    period = Period.between(date(2026, 3, 7), date(2026, 3, 8))
     assert period.start.isoformat() == "2026-03-07T00:00:00-05:00"
     assert period.end.isoformat() == "2026-03-09T00:00:00-04:00"
-    assert period.weeks() == [datetime(2026, 3, 2).date()]
+    assert period.weeks() == [date(2026, 3, 2)]
 
 
 def test_every_figure_links_to_a_list_that_opens(client, owner, staff):
