@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,10 @@ KEPT_CONDITIONS = {
 }
 
 
+class RootCauseFilter(django_filters.ModelChoiceFilter):
+    field_class = forms.ModelChoiceField
+
+
 class ComplaintFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Reference or words"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
@@ -59,7 +64,7 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Past an SLA deadline"), method="filter_breaching"
     )
     is_repeat = django_filters.BooleanFilter(label=_("Repeat complaint"))
-    root_cause = django_filters.ModelChoiceFilter(
+    root_cause = RootCauseFilter(
         label=_("Root cause"), queryset=RootCause.objects.order_by("name")
     )
     # The reports' drill-down (complaints/reports.py): which rows a figure counted.

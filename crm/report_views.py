@@ -10,7 +10,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -106,7 +105,7 @@ class ReportFilterForm(forms.Form):
 
     def period_value(self) -> reporting.Period:
         """Return the period asked for; the default when the form is not valid."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         choice = data.get("period") or str(reporting.DEFAULT_PERIOD_DAYS)
         if choice == CUSTOM:
             return reporting.Period.between(data["date_from"], data["date_to"])
@@ -114,16 +113,15 @@ class ReportFilterForm(forms.Form):
 
 
 def _asked(form: ReportFilterForm, name: str):
-    """Return the person or team asked for, read even from a form otherwise invalid."""
-    if form.is_valid():
-        return form.cleaned_data.get(name)
-    raw = form.data.get(name)
-    if raw in (None, ""):
+    """Return the person or team asked for when the field is valid, else None.
+
+    The field's error shows on the form; what a valid field asks for goes to scope_for even
+    when another field is wrong, so that a bad date cannot widen what a person sees.
+    """
+    if not form.is_bound:
         return None
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise PermissionDenied(_("Choose a person or a team from the list.")) from None
+    form.is_valid()
+    return form.cleaned_data.get(name)
 
 
 @require_GET

@@ -456,7 +456,8 @@ class FollowUpRescheduleAdmin(WrittenByCodeAdmin):
         "changed_by",
         "changed_at",
     ]
-    list_filter = ["customer_told"]
+    # By owner too: the reports' "promised times moved" links here for one person.
+    list_filter = ["customer_told", ("follow_up__owner", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["follow_up", "changed_by"]
     search_fields = ["reason", "follow_up__subject"]
     date_hierarchy = "changed_at"
