@@ -51,6 +51,7 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
         Figure(
             _("Churn"),
             _churn(losses),
+            url=changelist_url(CUSTOMER, **lost_params),
             team_value=None if team_losses is None else _churn(team_losses),
         ),
         Figure(
