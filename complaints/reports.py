@@ -16,7 +16,7 @@ from django.utils import timezone
 from complaints.models import Category, Complaint, ComplaintUpdate
 from crm.percentiles import percentiles
 from crm.reporting import Period, Scope, business_zone
-from customers.reports import count_where, Share, total, week_of
+from customers.reports import Share, count_where, total, week_of
 
 _S = Complaint.Status
 
