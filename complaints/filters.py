@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import reports
 from complaints.forms import CategoryChoiceField, category_choices
-from complaints.models import Complaint, RootCause, Severity
+from complaints.models import Complaint, Severity
 from crm.reporting import range_condition
 from customers.filters import DATE_INPUT, PersonFilter, SearchFilter
 from customers.forms import staff_choices
@@ -48,10 +48,6 @@ KEPT_CONDITIONS = {
 }
 
 
-class RootCauseFilter(django_filters.ModelChoiceFilter):
-    field_class = forms.ModelChoiceField
-
-
 class ComplaintFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Reference or words"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
@@ -64,8 +60,10 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Past an SLA deadline"), method="filter_breaching"
     )
     is_repeat = django_filters.BooleanFilter(label=_("Repeat complaint"))
-    root_cause = RootCauseFilter(
-        label=_("Root cause"), queryset=RootCause.objects.order_by("name")
+    # Set by the reports' root-cause links only, so kept hidden: a select of causes would
+    # cost the list a query for its choices on every visit.
+    root_cause = django_filters.NumberFilter(
+        label=_("Root cause"), field_name="root_cause", widget=forms.HiddenInput
     )
     # The reports' drill-down (complaints/reports.py): which rows a figure counted.
     happened = django_filters.ChoiceFilter(
@@ -114,7 +112,6 @@ class ComplaintFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["category"].queryset = category_choices()
         self.filters["owner"].queryset = staff_choices()
-        self.filters["root_cause"].queryset = RootCause.objects.order_by("name")
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)

@@ -511,6 +511,46 @@ class Complaint(models.Model):
                 condition=Q(closed_at__isnull=False),
                 name="complaint_closed_alike_idx",
             ),
+            # Serve the reports (complaints/reports.py): complaints received, resolved and
+            # closed in a period. Covering on PostgreSQL, so that a period's counts are read
+            # from the index alone.
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "owner",
+                    "category",
+                    "severity",
+                    "acknowledged_at",
+                    "first_response_due",
+                    "is_repeat",
+                    "customer",
+                ],
+                name="complaint_received_report_idx",
+            ),
+            models.Index(
+                fields=["resolved_at"],
+                include=["owner", "severity", "resolution_due", "resolution_minutes"],
+                condition=Q(resolved_at__isnull=False),
+                name="complaint_resolved_report_idx",
+            ),
+            models.Index(
+                fields=["closed_at"],
+                include=["owner", "root_cause"],
+                condition=Q(closed_at__isnull=False),
+                name="complaint_closed_report_idx",
+            ),
+            models.Index(
+                fields=["promised_by"],
+                include=["owner", "satisfied_at"],
+                condition=Q(promised_by__isnull=False),
+                name="complaint_promised_report_idx",
+            ),
+            models.Index(
+                fields=["expected_by"],
+                include=["owner", "satisfied_at"],
+                condition=Q(expected_by__isnull=False),
+                name="complaint_expected_report_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -669,7 +709,22 @@ class ComplaintUpdate(models.Model):
         verbose_name = _("complaint update")
         verbose_name_plural = _("complaint updates")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["complaint", "-created_at"], name="update_complaint_idx")]
+        indexes = [
+            models.Index(fields=["complaint", "-created_at"], name="update_complaint_idx"),
+            # Serve the reports' customer updates on time and check-in outcomes in a period.
+            models.Index(
+                fields=["created_at"],
+                include=["complaint", "on_time"],
+                condition=Q(kind="customer_update"),
+                name="update_customer_report_idx",
+            ),
+            models.Index(
+                fields=["created_at"],
+                include=["complaint", "to_status"],
+                condition=Q(kind="status", from_status="resolved"),
+                name="update_check_in_report_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:50]}"

@@ -25,7 +25,6 @@ from crm.reporting import (
     Scope,
     Section,
     Table,
-    business_zone,
     minutes_text,
     percent,
     percent_text,
@@ -38,10 +37,12 @@ from customers.reports import Share
 def report_sections(period: Period, scope: Scope) -> list[Section]:
     """Return sections 1 to 3 for the period and scope; a fixed number of queries."""
     now = timezone.now()
+    # One scan of the complaints received feeds the first responses and the volume tables.
+    summary = complaint_reports.received_summary(period, scope, now=now)
     return [
-        responsiveness(period, scope, now=now),
+        responsiveness(period, scope, now=now, summary=summary),
         promises(period, scope, now=now),
-        complaints(period, scope, now=now),
+        complaints(period, scope, now=now, summary=summary),
     ]
 
 
@@ -99,8 +100,12 @@ def _week_rows(weeks: dict[date, Share]) -> list[list]:
 # --- 1. Responsiveness -------------------------------------------------------------------------
 
 
-def responsiveness(period: Period, scope: Scope, *, now) -> Section:
+def responsiveness(period: Period, scope: Scope, *, now, summary: list[dict]) -> Section:
     callbacks = follow_up_reports.callbacks_within_target
+    callback_weeks = follow_up_reports.callbacks_within_target_by_week(period, scope, now=now)
+    complaint_weeks = complaint_reports.first_responses_within_sla_by_week(
+        period, scope, now=now, summary=summary
+    )
     spread = follow_up_reports.callback_response_percentiles
     first = complaint_reports.first_responses_within_sla
     mine_spread = spread(period, scope, now=now)
@@ -112,7 +117,7 @@ def responsiveness(period: Period, scope: Scope, *, now) -> Section:
         _share_figure(
             _("Callbacks returned within %(minutes)s")
             % {"minutes": minutes_text(settings.CALLBACK_RESPONSE_MINUTES)},
-            callbacks(period, scope, now=now),
+            follow_up_reports.total(callback_weeks),
             _for_team(scope, lambda team: callbacks(period, team, now=now)),
             follow_ups_link(
                 period,
@@ -137,14 +142,12 @@ def responsiveness(period: Period, scope: Scope, *, now) -> Section:
         ),
         _share_figure(
             _("Complaint first responses within SLA"),
-            first(period, scope, now=now),
+            follow_up_reports.total(complaint_weeks),
             _for_team(scope, lambda team: first(period, team, now=now)),
             complaints_url(period, scope, kept="first_response"),
         ),
     ]
     columns = [_("Week of"), _("Within target"), _("Measured"), _("% within")]
-    callback_weeks = follow_up_reports.callbacks_within_target_by_week(period, scope, now=now)
-    complaint_weeks = complaint_reports.first_responses_within_sla_by_week(period, scope, now=now)
     tables = [
         Table(
             key="callbacks-by-week",
@@ -204,13 +207,14 @@ def responsiveness(period: Period, scope: Scope, *, now) -> Section:
 
 def promises(period: Period, scope: Scope, *, now) -> Section:
     kept = follow_up_reports.promises_kept
+    weeks = follow_up_reports.promises_kept_by_week(period, scope, now=now)
     moved = follow_up_reports.promises_moved(period, scope)
     team_moved = _for_team(scope, lambda team: follow_up_reports.promises_moved(period, team))
     times = complaint_reports.times_met
     figures = [
         _share_figure(
             _("Promises kept on time"),
-            kept(period, scope, now=now),
+            follow_up_reports.total(weeks),
             _for_team(scope, lambda team: kept(period, team, now=now)),
             follow_ups_link(
                 period, scope, promised_to_customer="true", status="done", kept="on_time"
@@ -248,7 +252,6 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
         ),
     ]
     columns = [_("Week of"), _("Kept on time"), _("Due"), _("% kept")]
-    weeks = follow_up_reports.promises_kept_by_week(period, scope, now=now)
     return Section(
         key="promises",
         title=_("Promises"),
@@ -302,7 +305,7 @@ def _moves_url(period: Period, scope: Scope, **query) -> str:
 # --- 3. Complaints ---------------------------------------------------------------------------
 
 
-def complaints(period: Period, scope: Scope, *, now) -> Section:
+def complaints(period: Period, scope: Scope, *, now, summary: list[dict]) -> Section:
     reports = complaint_reports
     reopened = reports.check_in_outcomes
     repeats = reports.repeat_complainants
@@ -311,7 +314,9 @@ def complaints(period: Period, scope: Scope, *, now) -> Section:
     figures = [
         _share_figure(
             _("First responses within SLA"),
-            reports.first_responses_within_sla(period, scope, now=now),
+            follow_up_reports.total(
+                reports.first_responses_within_sla_by_week(period, scope, now=now, summary=summary)
+            ),
             _for_team(
                 scope, lambda team: reports.first_responses_within_sla(period, team, now=now)
             ),
@@ -372,33 +377,29 @@ def complaints(period: Period, scope: Scope, *, now) -> Section:
         ],
         figures=figures,
         tables=[
-            _volume_by_week(period, scope),
-            _volume_by_category(period, scope),
-            _volume_by_severity(period, scope),
+            _volume_by_week(period, scope, summary),
+            _volume_by_category(period, scope, summary),
+            _volume_by_severity(period, scope, summary),
             _resolution_times(period, scope),
             _root_causes(period, scope),
         ],
     )
 
 
-def _pivot(rows: list[dict], weeks: list[date], key: str, names: list[str]) -> list[list]:
-    """Return one row per week with a count per name, from aggregate rows (week, key, count)."""
-    counts = {
-        (timezone.localtime(row["week"], business_zone()).date(), row[key] or ""): row["count"]
-        for row in rows
-    }
-    return [[week.isoformat(), *(counts.get((week, name), 0) for name in names)] for week in weeks]
+def _pivot(volume: dict[tuple[date, str], int], weeks: list[date], names: list[str]):
+    """Return one row per week with a count per name, from {(week, name): count}."""
+    return [[week.isoformat(), *(volume.get((week, name), 0) for name in names)] for week in weeks]
 
 
-def _volume_by_week(period: Period, scope: Scope) -> Table:
-    rows = complaint_reports.volume_by_week_and_parent(period, scope)
-    names = sorted({row["top"] or "" for row in rows})
+def _volume_by_week(period: Period, scope: Scope, summary: list[dict]) -> Table:
+    volume = complaint_reports.volume_by_week_and_parent(summary)
+    names = sorted({name for _week, name in volume})
     columns = [_("Week of"), *(name or _("No category") for name in names)]
     return Table(
         key="complaints-by-week-category",
         title=_("Complaints per week, by category"),
         columns=columns,
-        rows=_pivot(rows, period.weeks(), "top", names) if rows else [],
+        rows=_pivot(volume, period.weeks(), names) if volume else [],
         chart=ChartSpec(
             kind="stacked_bar",
             x=columns[0],
@@ -409,8 +410,8 @@ def _volume_by_week(period: Period, scope: Scope) -> Table:
     )
 
 
-def _volume_by_category(period: Period, scope: Scope) -> Table:
-    rows = complaint_reports.volume_by_category(period, scope)
+def _volume_by_category(period: Period, scope: Scope, summary: list[dict]) -> Table:
+    rows = complaint_reports.volume_by_category(summary)
     return Table(
         key="complaints-by-category",
         title=_("Complaints by category"),
@@ -430,15 +431,15 @@ def _volume_by_category(period: Period, scope: Scope) -> Table:
     )
 
 
-def _volume_by_severity(period: Period, scope: Scope) -> Table:
-    rows = complaint_reports.volume_by_week_and_severity(period, scope)
+def _volume_by_severity(period: Period, scope: Scope, summary: list[dict]) -> Table:
+    volume = complaint_reports.volume_by_week_and_severity(summary)
     severities = [value for value, _label in Severity.choices]
     columns = [_("Week of"), *(str(label) for _value, label in Severity.choices)]
     return Table(
         key="complaints-by-week-severity",
         title=_("Complaints per week, by severity"),
         columns=columns,
-        rows=_pivot(rows, period.weeks(), "severity", severities) if rows else [],
+        rows=_pivot(volume, period.weeks(), severities) if volume else [],
         chart=ChartSpec(
             kind="stacked_bar",
             x=columns[0],

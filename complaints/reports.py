@@ -7,15 +7,16 @@ per root cause) come back, each set bounded by the period's weeks or by what own
 A complaint belongs to a scope by its owner now.
 """
 
+from collections import defaultdict
 from datetime import date, datetime
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from complaints.models import Complaint, ComplaintUpdate
+from complaints.models import Category, Complaint, ComplaintUpdate
 from crm.percentiles import percentiles
-from crm.reporting import Period, Scope
-from customers.reports import Share, week_of, weekly_shares
+from crm.reporting import Period, Scope, business_zone
+from customers.reports import Share, count_where, total, week_of
 
 _S = Complaint.Status
 
@@ -49,25 +50,59 @@ def first_response_met() -> Q:
     return Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("first_response_due"))
 
 
-def first_responses_within_sla(period: Period, scope: Scope, *, now: datetime) -> Share:
-    totals = first_response_judged(period, scope, now=now).aggregate(
-        part=Count("pk", filter=first_response_met()), whole=Count("pk")
+def received_summary(period: Period, scope: Scope, *, now: datetime) -> list[dict]:
+    """Return the complaints received in the period counted by week, category and severity.
+
+    One scan serves the volume tables and the first responses: each row has ``week``,
+    ``category`` (id), ``category__name``, ``category__parent__name``, ``severity``, ``count``
+    (received), ``judged`` (first response judged, see first_response_judged) and ``met``
+    (of those, acknowledged by the deadline). At most weeks x categories x severities rows.
+    The scan groups by the category's key only; the names come from a second, small query
+    of the categories (owners define a few dozen), which spares sorting 66,000 rows by text.
+    """
+    judged = Q(acknowledged_at__isnull=False) | Q(first_response_due__lt=now)
+    rows = list(
+        received(period, scope)
+        .annotate(week=week_of("received_at"))
+        .values("week", "category", "severity")
+        .annotate(
+            count=Count("*"),
+            judged=count_where("received_at", judged),
+            met=count_where("received_at", judged & first_response_met()),
+        )
+        .order_by()
     )
-    return Share(totals["part"], totals["whole"])
+    names = {
+        category["pk"]: category
+        for category in Category.objects.values("pk", "name", "parent__name")
+    }
+    for row in rows:
+        category = names.get(row["category"], {})
+        row["category__name"] = category.get("name")
+        row["category__parent__name"] = category.get("parent__name")
+    return rows
+
+
+def _local_week(moment) -> date:
+    return timezone.localtime(moment, business_zone()).date()
 
 
 def first_responses_within_sla_by_week(
-    period: Period, scope: Scope, *, now: datetime
+    period: Period, scope: Scope, *, now: datetime, summary: list[dict] | None = None
 ) -> dict[date, Share]:
     """Return first_responses_within_sla for each week, by the week the complaint came in."""
-    rows = (
-        first_response_judged(period, scope, now=now)
-        .annotate(week=week_of("received_at"))
-        .values("week")
-        .annotate(part=Count("pk", filter=first_response_met()), whole=Count("pk"))
-        .order_by("week")
-    )
-    return weekly_shares(rows, period.weeks())
+    summary = received_summary(period, scope, now=now) if summary is None else summary
+    weeks = {week: [0, 0] for week in period.weeks()}
+    for row in summary:
+        counts = weeks[_local_week(row["week"])]
+        counts[0] += row["met"]
+        counts[1] += row["judged"]
+    return {week: Share(*counts) for week, counts in weeks.items()}
+
+
+def first_responses_within_sla(period: Period, scope: Scope, *, now: datetime) -> Share:
+    """Return how many judged first responses were made by their deadline (one query)."""
+    return total(first_responses_within_sla_by_week(period, scope, now=now))
 
 
 def customer_updates_on_time(period: Period, scope: Scope) -> Share:
@@ -84,7 +119,7 @@ def customer_updates_on_time(period: Period, scope: Scope) -> Share:
         on_time__isnull=False,
         created_at__gte=period.start,
         created_at__lt=period.end,
-    ).aggregate(part=Count("pk", filter=Q(on_time=True)), whole=Count("pk"))
+    ).aggregate(part=count_where("created_at", Q(on_time=True)), whole=Count("*"))
     return Share(totals["part"], totals["whole"])
 
 
@@ -106,7 +141,7 @@ def resolution_met() -> Q:
 
 def resolutions_within_sla(period: Period, scope: Scope) -> Share:
     totals = resolved_in(period, scope).aggregate(
-        part=Count("pk", filter=resolution_met()), whole=Count("pk")
+        part=count_where("resolved_at", resolution_met()), whole=Count("*")
     )
     return Share(totals["part"], totals["whole"])
 
@@ -138,7 +173,7 @@ def times_met(period: Period, scope: Scope, field: str, *, now: datetime) -> Sha
         **{f"{field}__gte": period.start, f"{field}__lt": period.end},
     )
     totals = judged.aggregate(
-        part=Count("pk", filter=Q(satisfied_at__lte=F(field))), whole=Count("pk")
+        part=count_where(field, Q(satisfied_at__lte=F(field))), whole=Count("*")
     )
     return Share(totals["part"], totals["whole"])
 
@@ -146,39 +181,46 @@ def times_met(period: Period, scope: Scope, field: str, *, now: datetime) -> Sha
 # --- Volume, causes, reopening, repeats -------------------------------------------------------
 
 
-def volume_by_week_and_parent(period: Period, scope: Scope) -> list[dict]:
-    """Return rows of week, top-level category name ("" for none) and count of complaints."""
-    return list(
-        received(period, scope)
-        .annotate(
-            week=week_of("received_at"),
-            top=Coalesce("category__parent__name", "category__name", default=None),
-        )
-        .values("week", "top")
-        .annotate(count=Count("pk"))
-        .order_by("week", "top")
-    )
+def volume_by_week_and_parent(summary: list[dict]) -> dict[tuple[date, str], int]:
+    """Return {(week, top-level category name or ""): complaints received} from the summary."""
+    volume: dict[tuple[date, str], int] = defaultdict(int)
+    for row in summary:
+        top = row["category__parent__name"] or row["category__name"] or ""
+        volume[(_local_week(row["week"]), top)] += row["count"]
+    return dict(volume)
 
 
-def volume_by_category(period: Period, scope: Scope) -> list[dict]:
+def volume_by_category(summary: list[dict]) -> list[dict]:
     """Return rows of category id, its parent's and its own name, and count, most first."""
-    return list(
-        received(period, scope)
-        .values("category", "category__parent__name", "category__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "category__parent__name", "category__name")
+    volume: dict[tuple, int] = defaultdict(int)
+    for row in summary:
+        key = (row["category"], row["category__parent__name"], row["category__name"])
+        volume[key] += row["count"]
+    rows = [
+        {
+            "category": key[0],
+            "category__parent__name": key[1],
+            "category__name": key[2],
+            "count": count,
+        }
+        for key, count in volume.items()
+    ]
+    return sorted(
+        rows,
+        key=lambda row: (
+            -row["count"],
+            row["category__parent__name"] or "",
+            row["category__name"] or "",
+        ),
     )
 
 
-def volume_by_week_and_severity(period: Period, scope: Scope) -> list[dict]:
-    """Return rows of week, severity and count of complaints received."""
-    return list(
-        received(period, scope)
-        .annotate(week=week_of("received_at"))
-        .values("week", "severity")
-        .annotate(count=Count("pk"))
-        .order_by("week", "severity")
-    )
+def volume_by_week_and_severity(summary: list[dict]) -> dict[tuple[date, str], int]:
+    """Return {(week, severity): complaints received} from the summary."""
+    volume: dict[tuple[date, str], int] = defaultdict(int)
+    for row in summary:
+        volume[(_local_week(row["week"]), row["severity"])] += row["count"]
+    return dict(volume)
 
 
 def root_causes_of_closed(period: Period, scope: Scope) -> list[dict]:
@@ -192,7 +234,7 @@ def root_causes_of_closed(period: Period, scope: Scope) -> list[dict]:
             scope.people("owner"), closed_at__gte=period.start, closed_at__lt=period.end
         )
         .values("root_cause", "root_cause__name")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .order_by("-count", "root_cause__name")
     )
 
@@ -212,7 +254,7 @@ def check_in_outcomes(period: Period, scope: Scope) -> Share:
         to_status__in=[_S.CLOSED, _S.INVESTIGATING],
         created_at__gte=period.start,
         created_at__lt=period.end,
-    ).aggregate(part=Count("pk", filter=Q(to_status=_S.INVESTIGATING)), whole=Count("pk"))
+    ).aggregate(part=count_where("created_at", Q(to_status=_S.INVESTIGATING)), whole=Count("*"))
     return Share(totals["part"], totals["whole"])
 
 

@@ -120,7 +120,10 @@ class Scope:
         if self.person is not None:
             return Q(**{field_name: self.person})
         if self.team is not None:
-            return Q(**{f"{field_name}__groups": self.team})
+            # A semi-join on the team's members: joining the groups would repeat each row
+            # once per matching membership and plan worse.
+            members = get_user_model().objects.filter(groups=self.team).values("pk")
+            return Q(**{f"{field_name}__in": members})
         return Q()
 
     def list_query(self, owner_parameter: str = "owner") -> dict[str, str]:

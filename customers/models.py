@@ -665,6 +665,21 @@ class FollowUp(models.Model):
                 condition=Q(status="open") & GIVEN_BY_OTHERS,
                 name="followup_open_given_idx",
             ),
+            # Serve the reports (customers/reports.py): callbacks by the time they were
+            # requested, promises by their promised time. Covering on PostgreSQL, so that 90
+            # days of 100,000 customers' commitments are counted from the index alone.
+            models.Index(
+                fields=["created_at"],
+                include=["status", "due_at", "response_minutes", "owner"],
+                condition=Q(kind="callback"),
+                name="followup_callback_report_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                include=["status", "completed_at", "owner"],
+                condition=Q(promised_to_customer=True),
+                name="followup_promise_report_idx",
+            ),
         ]
         constraints = [
             # The keep-in-touch planner may run twice or in two workers: never two open ones.
@@ -744,6 +759,8 @@ class FollowUpReschedule(models.Model):
         verbose_name = _("follow-up reschedule")
         verbose_name_plural = _("follow-up reschedules")
         ordering = ["-changed_at"]
+        # Serves the reports' promised times moved in a period (customers/reports.py).
+        indexes = [models.Index(fields=["changed_at"], name="reschedule_changed_idx")]
 
     def __str__(self):
         return f"{self.follow_up_id}: {self.old_due_at:%Y-%m-%d %H:%M} → {self.new_due_at:%H:%M}"

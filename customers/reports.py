@@ -27,6 +27,15 @@ class Share:
     whole: int
 
 
+def count_where(column: str, condition: Q) -> Count:
+    """Return COUNT(column) FILTER (WHERE condition), the column one never NULL in the rows.
+
+    Django refuses COUNT(*) with a filter; counting a column of the index (rather than the
+    key, outside it) lets PostgreSQL answer from a covering index alone.
+    """
+    return Count(column, filter=condition)
+
+
 def week_of(field: str) -> TruncWeek:
     """Return the Monday (in the business's zone) of the week a moment falls in."""
     return TruncWeek(field, tzinfo=business_zone())
@@ -77,12 +86,14 @@ def within_response_target() -> Q:
     )
 
 
+def total(weeks: dict[date, Share]) -> Share:
+    """Return the sum of weekly shares: the period's figure, without a second scan."""
+    return Share(sum(s.part for s in weeks.values()), sum(s.whole for s in weeks.values()))
+
+
 def callbacks_within_target(period: Period, scope: Scope, *, now: datetime) -> Share:
     """Return how many measured callbacks were returned within the response target."""
-    totals = callbacks_measured(period, scope, now=now).aggregate(
-        part=Count("pk", filter=within_response_target()), whole=Count("pk")
-    )
-    return Share(totals["part"], totals["whole"])
+    return total(callbacks_within_target_by_week(period, scope, now=now))
 
 
 def callbacks_within_target_by_week(
@@ -93,7 +104,7 @@ def callbacks_within_target_by_week(
         callbacks_measured(period, scope, now=now)
         .annotate(week=week_of("created_at"))
         .values("week")
-        .annotate(part=Count("pk", filter=within_response_target()), whole=Count("pk"))
+        .annotate(part=count_where("created_at", within_response_target()), whole=Count("*"))
         .order_by("week")
     )
     return weekly_shares(rows, period.weeks())
@@ -136,10 +147,7 @@ def kept_on_time() -> Q:
 
 def promises_kept(period: Period, scope: Scope, *, now: datetime) -> Share:
     """Return how many judged promises were kept on time."""
-    totals = promises_due(period, scope, now=now).aggregate(
-        part=Count("pk", filter=kept_on_time()), whole=Count("pk")
-    )
-    return Share(totals["part"], totals["whole"])
+    return total(promises_kept_by_week(period, scope, now=now))
 
 
 def promises_kept_by_week(period: Period, scope: Scope, *, now: datetime) -> dict[date, Share]:
@@ -148,7 +156,7 @@ def promises_kept_by_week(period: Period, scope: Scope, *, now: datetime) -> dic
         promises_due(period, scope, now=now)
         .annotate(week=week_of("due_at"))
         .values("week")
-        .annotate(part=Count("pk", filter=kept_on_time()), whole=Count("pk"))
+        .annotate(part=count_where("due_at", kept_on_time()), whole=Count("*"))
         .order_by("week")
     )
     return weekly_shares(rows, period.weeks())
@@ -177,8 +185,8 @@ def promises_moved(period: Period, scope: Scope) -> Moves:
         changed_at__gte=period.start,
         changed_at__lt=period.end,
     ).aggregate(
-        moves=Count("pk"),
+        moves=Count("*"),
         promises=Count("follow_up", distinct=True),
-        told=Count("pk", filter=Q(customer_told=True)),
+        told=count_where("changed_at", Q(customer_told=True)),
     )
     return Moves(totals["moves"], totals["promises"], totals["told"])
