@@ -16,7 +16,7 @@ def date_past_check_ins(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0015_report_times"),
+        ("complaints", "0016_report_indexes"),
     ]
 
     operations = [
