@@ -11,11 +11,10 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from complaints.models import Category, Complaint, ComplaintUpdate
 from crm.percentiles import percentiles
-from crm.reporting import Period, Scope, business_zone
+from crm.reporting import Period, Scope
 from customers.reports import Share, count_where, total, week_of
 
 _S = Complaint.Status
@@ -53,7 +52,8 @@ def first_response_met() -> Q:
 def received_summary(period: Period, scope: Scope, *, now: datetime) -> list[dict]:
     """Return the complaints received in the period counted by week, category and severity.
 
-    One scan serves the volume tables and the first responses: each row has ``week``,
+    One scan serves the volume tables and the first responses: each row has ``week`` (its
+    Monday),
     ``category`` (id), ``category__name``, ``category__parent__name``, ``severity``, ``count``
     (received), ``judged`` (first response judged, see first_response_judged) and ``met``
     (of those, acknowledged by the deadline). At most weeks x categories x severities rows.
@@ -63,7 +63,7 @@ def received_summary(period: Period, scope: Scope, *, now: datetime) -> list[dic
     judged = Q(acknowledged_at__isnull=False) | Q(first_response_due__lt=now)
     rows = list(
         received(period, scope)
-        .annotate(week=week_of("received_at"))
+        .annotate(week=week_of("received_at", period))
         .values("week", "category", "severity")
         .annotate(
             count=Count("*"),
@@ -76,15 +76,13 @@ def received_summary(period: Period, scope: Scope, *, now: datetime) -> list[dic
         category["pk"]: category
         for category in Category.objects.values("pk", "name", "parent__name")
     }
+    weeks = period.weeks()
     for row in rows:
+        row["week"] = weeks[row["week"]]
         category = names.get(row["category"], {})
         row["category__name"] = category.get("name")
         row["category__parent__name"] = category.get("parent__name")
     return rows
-
-
-def _local_week(moment) -> date:
-    return timezone.localtime(moment, business_zone()).date()
 
 
 def first_responses_within_sla_by_week(
@@ -94,7 +92,7 @@ def first_responses_within_sla_by_week(
     summary = received_summary(period, scope, now=now) if summary is None else summary
     weeks = {week: [0, 0] for week in period.weeks()}
     for row in summary:
-        counts = weeks[_local_week(row["week"])]
+        counts = weeks[row["week"]]
         counts[0] += row["met"]
         counts[1] += row["judged"]
     return {week: Share(*counts) for week, counts in weeks.items()}
@@ -186,7 +184,7 @@ def volume_by_week_and_parent(summary: list[dict]) -> dict[tuple[date, str], int
     volume: dict[tuple[date, str], int] = defaultdict(int)
     for row in summary:
         top = row["category__parent__name"] or row["category__name"] or ""
-        volume[(_local_week(row["week"]), top)] += row["count"]
+        volume[(row["week"], top)] += row["count"]
     return dict(volume)
 
 
@@ -219,7 +217,7 @@ def volume_by_week_and_severity(summary: list[dict]) -> dict[tuple[date, str], i
     """Return {(week, severity): complaints received} from the summary."""
     volume: dict[tuple[date, str], int] = defaultdict(int)
     for row in summary:
-        volume[(_local_week(row["week"]), row["severity"])] += row["count"]
+        volume[(row["week"], row["severity"])] += row["count"]
     return dict(volume)
 
 

@@ -127,9 +127,6 @@ DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tend.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The reports' indexes carry extra columns for PostgreSQL's index-only scans (INCLUDE);
-    # SQLite builds them without those columns, which is what it should do, not a problem.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
     # A file, not pytest-django's in-memory default: the worker process started by the tests
     # must see the same database as the test itself. Each test run adds a suffix of its own
     # (tests/conftest.py), as it does to PostgreSQL's test_<name>.

@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncWeek
-from django.utils import timezone
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 
 from crm.percentiles import MEDIAN, P90, percentiles
-from crm.reporting import Period, Scope, business_zone
+from crm.reporting import Period, Scope
 from customers.models import FollowUp, FollowUpReschedule
 
 
@@ -36,14 +34,28 @@ def count_where(column: str, condition: Q) -> Count:
     return Count(column, filter=condition)
 
 
-def week_of(field: str) -> TruncWeek:
-    """Return the Monday (in the business's zone) of the week a moment falls in."""
-    return TruncWeek(field, tzinfo=business_zone())
+def week_of(field: str, period: Period) -> Case:
+    """Return, in SQL, the number of the period's week a moment falls in (0: the first).
+
+    Weeks start on Monday at midnight in the business's zone. The boundaries are computed
+    here and compared in the database: exact across a change of daylight saving time, the
+    same on both databases, and cheap (SQLite would otherwise call Python once a row to
+    truncate a date: 1.2 s for 70,000 rows).
+    """
+    bounds = [Period.between(monday, monday).start for monday in period.weeks()[1:]]
+    return Case(
+        *(
+            When(**{f"{field}__lt": bound}, then=Value(number))
+            for number, bound in enumerate(bounds)
+        ),
+        default=Value(len(bounds)),
+        output_field=IntegerField(),
+    )
 
 
 def weekly_shares(rows, weeks: list[date]) -> dict[date, Share]:
-    """Return {Monday: Share} for every week, from aggregate rows of week, part and whole."""
-    found = {timezone.localtime(row["week"], business_zone()).date(): row for row in rows}
+    """Return {Monday: Share} for every week, from aggregate rows of week number, part, whole."""
+    found = {weeks[row["week"]]: row for row in rows}
     return {
         week: Share(found[week]["part"], found[week]["whole"]) if week in found else Share(0, 0)
         for week in weeks
@@ -102,7 +114,7 @@ def callbacks_within_target_by_week(
     """Return callbacks_within_target for each week of the period, by week of the request."""
     rows = (
         callbacks_measured(period, scope, now=now)
-        .annotate(week=week_of("created_at"))
+        .annotate(week=week_of("created_at", period))
         .values("week")
         .annotate(part=count_where("created_at", within_response_target()), whole=Count("*"))
         .order_by("week")
@@ -154,7 +166,7 @@ def promises_kept_by_week(period: Period, scope: Scope, *, now: datetime) -> dic
     """Return promises_kept for each week of the period, by the week the promise fell due."""
     rows = (
         promises_due(period, scope, now=now)
-        .annotate(week=week_of("due_at"))
+        .annotate(week=week_of("due_at", period))
         .values("week")
         .annotate(part=count_where("due_at", kept_on_time()), whole=Count("*"))
         .order_by("week")
