@@ -121,19 +121,19 @@ def test_owner_tiles_are_computed_once_for_a_few_minutes(
     assert headlines.TILE_CACHE_SECONDS == 300
 
 
-# Measured once; equal for 2 and for 20 rows of each kind, which is what the test asserts.
-QUERIES_OF_AN_OWNERS_MY_DAY = 29
-
-
-@pytest.mark.parametrize("rows", [2, 20])
 def test_an_owners_my_day_runs_the_same_queries_however_much_data(
-    client, owner, rows, django_assert_max_num_queries
+    client, owner, django_assert_max_num_queries
 ):
-    for _ in range(rows):
-        breaching_complaint(UserFactory())
-        FollowUpFactory(due_at=timezone.now() - timedelta(hours=1))
+    from django.core.cache import cache
+
     client.force_login(owner)
-    # The tiles' report queries on a cold cache included; the same for 2 rows and for 20.
-    with django_assert_max_num_queries(60) as captured:
-        client.get("/")
-    assert len(captured.captured_queries) == QUERIES_OF_AN_OWNERS_MY_DAY
+    counts = []
+    for rows in (2, 18):  # 2 rows of each kind, then 20
+        for _ in range(rows):
+            breaching_complaint(UserFactory())
+            FollowUpFactory(due_at=timezone.now() - timedelta(hours=1))
+        cache.clear()  # the tiles' report queries on a cold cache included
+        with django_assert_max_num_queries(60) as captured:
+            client.get("/")
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
