@@ -219,7 +219,7 @@ STORIES = [
                     "Credit for the two stale bags"),
             Deliver(27 * DAY - 5 * HOUR, "sam"),
             Move(27 * DAY - 6 * HOUR, "sam", Status.RESOLVED),
-            CheckIn(13 * DAY, 5, "Loved the quick fix; the credit paid for her moka pot beans."),
+            CheckIn(6 * DAY, 5, "Loved the quick fix; the credit paid for her moka pot beans."),
         ),
     ),
     # Resolved: the check-in is still ahead.
