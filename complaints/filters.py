@@ -48,6 +48,16 @@ KEPT_CONDITIONS = {
 }
 
 
+# The largest key a filter accepts: anything larger is no row, and SQLite refuses it outright.
+KEY_MAX = 2**63 - 1
+
+
+class KeyFilter(django_filters.NumberFilter):
+    """A row's key typed into a query string: a whole number within the database's range."""
+
+    field_class = forms.IntegerField
+
+
 class ComplaintFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Reference or words"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
@@ -62,8 +72,12 @@ class ComplaintFilter(django_filters.FilterSet):
     is_repeat = django_filters.BooleanFilter(label=_("Repeat complaint"))
     # Set by the reports' root-cause links only, so kept hidden: a select of causes would
     # cost the list a query for its choices on every visit.
-    root_cause = django_filters.NumberFilter(
-        label=_("Root cause"), field_name="root_cause", widget=forms.HiddenInput
+    root_cause = KeyFilter(
+        label=_("Root cause"),
+        field_name="root_cause",
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=KEY_MAX,
     )
     # The reports' drill-down (complaints/reports.py): which rows a figure counted.
     happened = django_filters.ChoiceFilter(

@@ -80,7 +80,9 @@ class ReportFilterForm(forms.Form):
             )
         else:
             for name in ("person", "team"):
-                self.fields[name] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+                self.fields[name] = forms.IntegerField(
+                    required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+                )
 
     def clean(self):
         cleaned = super().clean()

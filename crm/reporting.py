@@ -27,6 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.people import SUPERVISOR_CODENAME
+from crm.roles import FRONT_LINE_STAFF, OWNERS, SUPERVISORS
+
+ROLE_GROUPS = (FRONT_LINE_STAFF, SUPERVISORS, OWNERS)
 
 # The periods the picker offers, in days back from today (today included).
 PERIOD_DAYS = (7, 30, 90)
@@ -141,8 +144,13 @@ class Scope:
 
 
 def team_of(user) -> Group | None:
-    """Return the team a person's figures are compared with: their first group by name."""
-    return user.groups.order_by("name").first()
+    """Return the team a person's figures are compared with.
+
+    Their first group by name that is not a role (a team such as "Sales"), else their role
+    group ("Front-line staff"); None for someone in no group.
+    """
+    groups = user.groups.order_by("name")
+    return groups.exclude(name__in=ROLE_GROUPS).first() or groups.first()
 
 
 def scope_for(viewer, *, person_id: int | None = None, team_id: int | None = None) -> Scope:

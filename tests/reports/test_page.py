@@ -197,3 +197,11 @@ def test_a_figures_link_lists_exactly_the_rows_it_counted(client, supervisor, st
     shown = {int(pk) for pk in re.findall(r'href="/followups/(\d+)/"', listed)}
     counted = set(staff.follow_ups.filter(response_minutes__lte=60).values_list("pk", flat=True))
     assert shown == counted and len(counted) == 3 and slow.pk not in shown
+
+
+def test_staff_are_compared_with_their_team_rather_than_their_role(staff):
+    from django.contrib.auth.models import Group
+
+    sales = Group.objects.create(name="Sales team")
+    staff.groups.add(sales)
+    assert scope_for(staff).compare_with == Scope(team=sales)
