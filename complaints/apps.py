@@ -7,10 +7,19 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import ladders, my_day, timeline
+        from complaints import (
+            headlines,
+            ladders,
+            my_day,
+            remedy_sections,
+            report_sections,
+            timeline,
+        )
         from complaints.models import Complaint
         from crm import ladder, trigram_search
+        from crm.headlines import register_headlines
         from crm.my_day import register_section
+        from crm.reporting import register_report_section
         from customers import extensions
 
         for clock in ladders.LADDERS:
@@ -20,4 +29,12 @@ class ComplaintsConfig(AppConfig):
         extensions.register_health(timeline.complaint_health)
         extensions.register_open_work(timeline.has_open_complaints)
         extensions.register_action(timeline.log_complaint_action)
+        # Supervisors' waiting approvals and their team's breaches come first.
+        register_headlines(headlines.complaint_headlines, order=10)
+        register_section(my_day.approval_sections, order=10)
+        register_section(my_day.team_breach_sections, order=20)
         register_section(my_day.complaint_sections, order=200)
+        # Sections 1 to 3 (responsiveness, promises, complaints); 4 and on come after.
+        register_report_section(report_sections.report_sections, order=10)
+        register_report_section(remedy_sections.remedy_sections, order=40)
+        register_report_section(remedy_sections.satisfaction_sections, order=50)

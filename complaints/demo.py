@@ -39,7 +39,12 @@ from complaints.models import (
     Remedy,
     RootCause,
 )
-from complaints.services import build_check_in, build_handoff, build_remedy
+from complaints.services import (
+    build_check_in,
+    build_handoff,
+    build_remedy,
+    resolution_minutes,
+)
 from customers.demo_data import DEMO_CUSTOMERS, DEMO_EMAIL_DOMAIN, DEMO_SEED
 from customers.models import Channel, Customer, FollowUp
 from customers.services import mark_done
@@ -214,7 +219,7 @@ STORIES = [
                     "Credit for the two stale bags"),
             Deliver(27 * DAY - 5 * HOUR, "sam"),
             Move(27 * DAY - 6 * HOUR, "sam", Status.RESOLVED),
-            CheckIn(13 * DAY, 5, "Loved the quick fix; the credit paid for her moka pot beans."),
+            CheckIn(6 * DAY, 5, "Loved the quick fix; the credit paid for her moka pot beans."),
         ),
     ),
     # Resolved: the check-in is still ahead.
@@ -487,7 +492,11 @@ class _DemoBuilder:
         at = self._ago(event.ago)
         match event:
             case Said(by=by, channel=channel, text=text):
-                self._record(played, at, by, Kind.CUSTOMER_UPDATE, text, channel=channel)
+                due = complaint.next_update_due
+                on_time = due is None or at <= due
+                self._record(
+                    played, at, by, Kind.CUSTOMER_UPDATE, text, channel=channel, on_time=on_time
+                )
                 if complaint.status == Status.NEW:
                     self._move(played, at, by, Status.ACKNOWLEDGED)
                 complaint.next_update_due = self.calendar.add_business_minutes(at, update_interval)
@@ -527,7 +536,7 @@ class _DemoBuilder:
                 complaint.outcome_satisfied, complaint.handling_rating = True, rating
                 complaint.root_cause = self.root_causes.get(story.root_cause)
                 complaint.corrective_note = story.corrective
-                complaint.satisfied_at = at
+                complaint.satisfied_at = complaint.checked_in_at = at
                 played.check_in_outcome = f"Satisfied. {note}"
                 self._move(played, at, complaint.owner.get_username(), Status.CLOSED)
 
@@ -562,10 +571,15 @@ class _DemoBuilder:
         complaint.paused_at = at if to == Status.WAITING_ON_CUSTOMER else None
         if to == Status.RESOLVED:
             complaint.resolved_at = at
+            complaint.resolution_minutes = resolution_minutes(
+                complaint, resolved_at=at, calendar=self.calendar
+            )
         elif to == Status.CLOSED:
             complaint.closed_at = at
 
-    def _record(self, played, at, by, kind, text, *, channel="", from_status="", to="") -> None:
+    def _record(
+        self, played, at, by, kind, text, *, channel="", from_status="", to="", on_time=None
+    ) -> None:
         played.updates.append(
             ComplaintUpdate(
                 kind=kind,
@@ -575,6 +589,7 @@ class _DemoBuilder:
                 channel=channel,
                 from_status=from_status,
                 to_status=to,
+                on_time=on_time,
             )
         )
 

@@ -438,8 +438,17 @@ class Complaint(ChoiceLabels, models.Model):
         help_text=_("The customer complained within the previous 90 days."),
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Business minutes from receipt to resolution, less the time paused waiting on the
+    # customer: what the resolution clock counted. Stored by resolve() (cleared on reopening)
+    # so that reports take its median in the database (complaints/remedy_reports.py).
+    resolution_minutes = models.PositiveIntegerField(
+        _("time to resolve (business minutes)"), null=True, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome_satisfied = models.BooleanField(_("satisfied with the outcome"), null=True)
+    # When the after-resolution check-in was recorded; the satisfaction report counts
+    # check-ins by it (complaints/remedy_reports.py). A second check-in after a reopen replaces it.
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True, editable=False)
     handling_rating = models.PositiveSmallIntegerField(
         _("rating of the handling"),
         null=True,
@@ -504,6 +513,48 @@ class Complaint(ChoiceLabels, models.Model):
                 fields=["category", "severity", "closed_at", "resolved_at", "received_at"],
                 condition=Q(closed_at__isnull=False),
                 name="complaint_closed_alike_idx",
+            ),
+            # Serve the reports (complaints/reports.py): complaints received, resolved and
+            # closed in a period. Covering (the columns counted follow the
+            # key), so that a period's counts are read from the index alone, on both databases.
+            models.Index(
+                fields=[
+                    "received_at",
+                    "owner",
+                    "category",
+                    "severity",
+                    "acknowledged_at",
+                    "first_response_due",
+                    "is_repeat",
+                    "customer",
+                ],
+                name="complaint_received_report_idx",
+            ),
+            models.Index(
+                fields=[
+                    "resolved_at",
+                    "owner",
+                    "severity",
+                    "resolution_due",
+                    "resolution_minutes",
+                ],
+                condition=Q(resolved_at__isnull=False),
+                name="complaint_resolved_report_idx",
+            ),
+            models.Index(
+                fields=["closed_at", "owner", "root_cause"],
+                condition=Q(closed_at__isnull=False),
+                name="complaint_closed_report_idx",
+            ),
+            models.Index(
+                fields=["promised_by", "owner", "satisfied_at"],
+                condition=Q(promised_by__isnull=False),
+                name="complaint_promised_report_idx",
+            ),
+            models.Index(
+                fields=["expected_by", "owner", "satisfied_at"],
+                condition=Q(expected_by__isnull=False),
+                name="complaint_expected_report_idx",
             ),
         ]
         constraints = [
@@ -655,12 +706,28 @@ class ComplaintUpdate(ChoiceLabels, models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel, blank=True)
     from_status = models.CharField(max_length=20, choices=Complaint.Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Complaint.Status, blank=True)
+    # For a customer update: whether it came by the time the update was due (the customer-
+    # update clock kept); empty for other lines and for updates logged before it was recorded.
+    on_time = models.BooleanField(_("on time"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("complaint update")
         verbose_name_plural = _("complaint updates")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["complaint", "-created_at"], name="update_complaint_idx")]
+        indexes = [
+            models.Index(fields=["complaint", "-created_at"], name="update_complaint_idx"),
+            # Serve the reports' customer updates on time and check-in outcomes in a period.
+            models.Index(
+                fields=["created_at", "complaint", "on_time"],
+                condition=Q(kind="customer_update"),
+                name="update_customer_report_idx",
+            ),
+            models.Index(
+                fields=["created_at", "complaint", "to_status"],
+                condition=Q(kind="status", from_status="resolved"),
+                name="update_check_in_report_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:50]}"

@@ -302,7 +302,7 @@ def _draft(
         complaint.resolved_at = resolved
         updates.append(_status(Status.ACKNOWLEDGED, Status.RESOLVED, resolved, owner))
     if closed:
-        complaint.closed_at = complaint.satisfied_at = closed
+        complaint.closed_at = complaint.satisfied_at = complaint.checked_in_at = closed
         complaint.outcome_satisfied = True
         complaint.handling_rating = rng.choices([1, 2, 3, 4, 5], [3, 7, 20, 35, 35])[0]
         complaint.root_cause_id = rng.choice(setting.root_causes) if setting.root_causes else None

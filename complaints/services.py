@@ -66,7 +66,9 @@ def may_act_on(user, complaint: Complaint) -> bool:
     )
 
 
-def _record(complaint, *, actor, kind, text="", channel="", from_status="", to_status=""):
+def _record(
+    complaint, *, actor, kind, text="", channel="", from_status="", to_status="", on_time=None
+):
     return ComplaintUpdate.objects.create(
         complaint=complaint,
         kind=kind,
@@ -75,6 +77,7 @@ def _record(complaint, *, actor, kind, text="", channel="", from_status="", to_s
         channel=channel,
         from_status=from_status,
         to_status=to_status,
+        on_time=on_time,
     )
 
 
@@ -289,12 +292,16 @@ def record_customer_update(
     if not complaint.is_active:
         raise IllegalTransition(_("The complaint is resolved: use the check-in instead."))
     now = timezone.now()
+    # Judged before a pause ends: an update while the clock is paused (the customer answered)
+    # is on time whatever the clock said before the pause.
+    due = complaint.next_update_due
     _record(
         complaint,
         actor=actor,
         kind=ComplaintUpdate.Kind.CUSTOMER_UPDATE,
         text=text,
         channel=channel,
+        on_time=complaint.is_paused or due is None or now <= due,
     )
     if complaint.status == Status.NEW:
         _move(complaint, "acknowledge", actor=actor)
@@ -531,11 +538,19 @@ def resolve(
     _move(complaint, "resolve", actor=actor, text=note)
     now = timezone.now()
     complaint.resolved_at = now
+    complaint.resolution_minutes = resolution_minutes(complaint, resolved_at=now)
     complaint.save()
     customer_services.add_follow_up(
         actor=actor, follow_up=build_check_in(complaint=complaint, actor=actor, resolved_at=now)
     )
     return complaint
+
+
+def resolution_minutes(complaint: Complaint, *, resolved_at: datetime, calendar=None) -> int:
+    """Return the business minutes from receipt to resolution, less the time paused."""
+    calendar = calendar or BusinessCalendar.load()
+    spent = calendar.business_minutes_between(complaint.received_at, resolved_at)
+    return max(spent - complaint.paused_minutes, 0)
 
 
 def build_check_in(*, complaint: Complaint, actor, resolved_at: datetime) -> FollowUp:
@@ -582,6 +597,7 @@ def record_check_in(
         )
     complaint.outcome_satisfied = satisfied
     complaint.handling_rating = rating
+    complaint.checked_in_at = timezone.now()
     outcome = _("Satisfied") if satisfied else _("Not satisfied")
     _complete_check_ins(complaint, actor=actor, outcome=f"{outcome}. {note}".strip())
     if satisfied:
@@ -641,6 +657,7 @@ def _reopen(complaint, *, actor, reason) -> None:
     calendar = BusinessCalendar.load()
     _response, update, resolution = sla_minutes(complaint.severity)
     complaint.resolved_at = None
+    complaint.resolution_minutes = None
     complaint.closed_at = None
     complaint.satisfied_at = None
     complaint.next_update_due = calendar.add_business_minutes(now, update)

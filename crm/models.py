@@ -298,3 +298,32 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class WeeklyReportLog(models.Model):
+    """One owner's weekly report for one week, claimed before it is sent so it goes out once.
+
+    Bookkeeping written by the weekly report task (crm/weekly_report.py), never by people.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The Monday of the week reported on.
+    week = models.DateField(_("week starting"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("weekly report sent")
+        verbose_name_plural = _("weekly reports sent")
+        ordering = ["-week"]
+        constraints = [
+            # A retried or doubled task races on this row: the loser sends nothing.
+            models.UniqueConstraint(fields=["user", "week"], name="weeklyreportlog_one_per_week"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.week.isoformat()}"

@@ -351,6 +351,22 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3600},
     },
 }
+# The owners' weekly report of last week's headline figures (crm/weekly_report.py): the day
+# ("OFF" for none) and the hour it is sent, in TIME_ZONE. A run that waited in the queue past
+# the day still sends last week's report, once.
+WEEKLY_REPORT_DAYS = {"MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6, "SUN": 0}
+WEEKLY_REPORT_DAY = env_choice("WEEKLY_REPORT_DAY", "MON", {*WEEKLY_REPORT_DAYS, "OFF"})
+WEEKLY_REPORT_HOUR = env_int("WEEKLY_REPORT_HOUR", 7)
+if WEEKLY_REPORT_HOUR > 23:
+    raise ImproperlyConfigured(f"WEEKLY_REPORT_HOUR must be 0 to 23, not {WEEKLY_REPORT_HOUR}.")
+if WEEKLY_REPORT_DAY != "OFF":
+    CELERY_BEAT_SCHEDULE["weekly-owner-report"] = {
+        "task": "crm.tasks.send_weekly_owner_report",
+        "schedule": crontab(
+            day_of_week=WEEKLY_REPORT_DAYS[WEEKLY_REPORT_DAY], hour=WEEKLY_REPORT_HOUR, minute=0
+        ),
+        "options": {"expires": 6 * 3600},
+    }
 
 LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 LOGGING = {

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from crm import accounts, imports, notices
+from crm import accounts, imports, notices, weekly_report
 from crm.models import Notice, WorkerHeartbeat
 
 
@@ -50,3 +50,11 @@ def run_import_job(job_id: int) -> None:
 def resume_import_jobs() -> int:
     """Re-send import jobs left waiting by a broker outage (beat: every five minutes)."""
     return imports.resume_import_jobs()
+
+
+# Each owner's report is claimed and sent in one transaction: a mail server that fails rolls
+# the claim back, and the retry sends what is still unsent, never a second copy.
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_weekly_owner_report() -> int:
+    """Email every active owner last week's headline figures (beat: WEEKLY_REPORT_DAY)."""
+    return weekly_report.send_weekly_report()

@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from crm import views
+from crm import report_views, views
 
 crm_patterns = [
     path("", views.my_day, name="my_day"),
     path("search/", views.search, name="search"),
-    path("reports/", views.reports, name="reports"),
+    path("reports/", report_views.reports, name="reports"),
     path("notices/", views.notice_list, name="notices"),
     path("notices/<int:pk>/open/", views.notice_open, name="notice_open"),
     path("notices/read/", views.notices_mark_all_read, name="notices_mark_all_read"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm import accounts, dashboard, inbox, lockout, notices
 from crm.forms import MarkAllReadForm, PasswordResetRequestForm
+from crm.headlines import owner_tiles
 from crm.http import safe_target
 from crm.models import Notice, WorkerHeartbeat
 from crm.search import only_match
@@ -40,6 +41,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
             "unread_notice_count": inbox.unread_total(sections),
             "failed_notices": dashboard.failed_notice_count(request.user),
             "business_hours": dashboard.untuned_business_hours(request.user),
+            "tiles": owner_tiles(request.user),
             "now": timezone.now(),
         },
     )
@@ -110,10 +112,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "archived_query": archived_query,
         },
     )
-
-
-def reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "crm/reports.html")
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

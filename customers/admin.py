@@ -461,6 +461,12 @@ class FollowUpRescheduleAdmin(WrittenByCodeAdmin):
     search_fields = ["reason", "follow_up__subject"]
     date_hierarchy = "changed_at"
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The reports' "promised times moved" links here for one person's promises.
+        return lookup == "follow_up__owner__id__exact" or super().lookup_allowed(
+            lookup, value, request
+        )
+
 
 @admin.register(DigestLog)
 class DigestLogAdmin(admin.ModelAdmin):

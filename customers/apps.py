@@ -8,11 +8,16 @@ class CustomersConfig(AppConfig):
 
     def ready(self):
         from crm import ladder, trigram_search
+        from crm.headlines import register_headlines
         from crm.my_day import register_section
-        from customers import extensions, ladders, my_day, timeline
+        from crm.reporting import register_report_section
+        from customers import extensions, headlines, ladders, my_day, retention_sections, timeline
         from customers.models import Contact, Customer, FollowUp
 
+        register_section(my_day.team_overdue_sections, order=30)
+        register_headlines(headlines.promise_headlines, order=20)
         register_section(my_day.follow_up_sections, order=100)
+        register_report_section(retention_sections.retention_sections, order=60)
         ladder.register(ladders.FOLLOW_UPS_OVERDUE)
         trigram_search.register(Customer, "search_name")
         trigram_search.register(Contact, "search_name")

@@ -14,10 +14,12 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from crm.calendar import subtract_business_minutes
 from customers.demo_data import (
     ACTIVE,
     BUSINESS,
@@ -246,7 +248,11 @@ class _DemoBuilder:
                 promised_to_customer=kind in {Kind.PROMISE, Kind.CALLBACK},
                 channel=spec.channel,
                 created_by=owner,
-                now=due_at - timedelta(days=self.rng.randint(1, 4)),
+                # A callback is due within the response target of its request; other
+                # commitments are made days ahead.
+                now=subtract_business_minutes(due_at, settings.CALLBACK_RESPONSE_MINUTES)
+                if kind == Kind.CALLBACK
+                else due_at - timedelta(days=self.rng.randint(1, 4)),
             )
             mark_done(follow_up, by=owner, at=due_at + lateness, outcome=outcome)
             rows.append(follow_up)

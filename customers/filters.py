@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.calendar import today_bounds
+from crm.reporting import range_condition
 from crm.text import SearchField
+from customers import reports
 from customers.extensions import open_work_condition
 from customers.forms import PersonChoiceField, staff_choices
 from customers.models import Channel, Customer, FollowUp
@@ -61,27 +63,77 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
+DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+HAPPENED_CHOICES = [("requested", _("Requested"))]
+RESPONSE_CHOICES = [("within", _("Within the target")), ("late", _("Late or not yet"))]
+KEPT_CHOICES = [("on_time", _("On time")), ("late", _("Late or not yet"))]
+
+
 class FollowUpFilter(django_filters.FilterSet):
     DUE_CHOICES = [("overdue", _("Overdue")), ("today", _("Due today")), ("later", _("Later"))]
 
     q = SearchFilter(label=_("Subject"), method="filter_search")
     owner = PersonFilter(label=_("Owner"), queryset=staff_choices(), method="filter_owner")
+    everyone = django_filters.BooleanFilter(
+        label=_("Everyone's, when no owner is chosen"), method="keep_all"
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FollowUp.Kind.choices)
     due = django_filters.ChoiceFilter(label=_("Due"), choices=DUE_CHOICES, method="filter_due")
     promised_to_customer = django_filters.BooleanFilter(label=_("Promised to the customer"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=FollowUp.Status.choices, empty_label=_("Open")
+    )
+    # The reports' drill-down (customers/reports.py): which rows a figure counted.
+    happened = django_filters.ChoiceFilter(
+        label=_("Dates are when it was"),
+        choices=HAPPENED_CHOICES,
+        empty_label=_("Due"),
+        method="keep_all",
+    )
+    happened_from = django_filters.DateFilter(
+        label=_("From"), field_name="from", method="keep_all", widget=DATE_INPUT
+    )
+    happened_to = django_filters.DateFilter(
+        label=_("To"), field_name="to", method="keep_all", widget=DATE_INPUT
+    )
+    response = django_filters.ChoiceFilter(
+        label=_("Callback returned"), choices=RESPONSE_CHOICES, method="filter_response"
+    )
+    kept = django_filters.ChoiceFilter(label=_("Kept"), choices=KEPT_CHOICES, method="filter_kept")
 
     class Meta:
         model = FollowUp
-        fields = ["q", "owner", "kind", "due", "promised_to_customer"]
+        fields = ["q", "owner", "everyone", "kind", "due", "promised_to_customer", "status"]
 
     def __init__(self, *args, may_see_everyone: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = staff_choices()
         if not may_see_everyone:
             del self.filters["owner"]
+            del self.filters["everyone"]
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)
+
+    def keep_all(self, queryset, name, value):
+        # Read together in filter_queryset: the dates apply to the time "happened" names.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        field = "created_at" if data.get("happened") == "requested" else "due_at"
+        return queryset.filter(
+            range_condition(field, data.get("happened_from"), data.get("happened_to"))
+        )
+
+    def filter_response(self, queryset, name, value):
+        within = reports.within_response_target()
+        return queryset.filter(within) if value == "within" else queryset.exclude(within)
+
+    def filter_kept(self, queryset, name, value):
+        kept = reports.kept_on_time()
+        return queryset.filter(kept) if value == "on_time" else queryset.exclude(kept)
 
     def filter_owner(self, queryset, name, value):
         # The view narrows to the signed-in person unless a supervisor picks someone.

@@ -38,14 +38,16 @@ def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
 @permission_required("customers.view_followup", raise_exception=True)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     may_see_everyone = request.user.has_perm(MANAGE_ANY_FOLLOW_UP)
+    # Open ones unless a status is asked for (a report's figure links to done ones).
+    follow_ups = FollowUp.objects.all() if request.GET.get("status") else FollowUp.objects.open()
     filterset = FollowUpFilter(
-        request.GET or None,
-        queryset=FollowUp.objects.open().with_related(),
-        may_see_everyone=may_see_everyone,
+        request.GET or None, queryset=follow_ups.with_related(), may_see_everyone=may_see_everyone
     )
     follow_ups = filterset.qs
-    # One's own list unless a supervisor picked someone (the filter has no owner field else).
-    if not (filterset.is_bound and filterset.form.cleaned_data.get("owner")):
+    # One's own list unless a supervisor picked someone or everyone (the filter has neither
+    # field for others).
+    chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+    if not (chosen.get("owner") or chosen.get("everyone")):
         follow_ups = follow_ups.owned_by(request.user)
     page = keyset_page(request, follow_ups.urgency_order(), size=PAGE_SIZE)
     return render(

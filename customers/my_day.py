@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.calendar import today_bounds
 from crm.my_day import Section, count_text, first_rows
+from crm.reporting import may_see_everyone
 from customers.models import FollowUp
 
 RECENTLY_ASSIGNED_DAYS = 7
@@ -65,4 +66,26 @@ def follow_up_sections(user, now) -> list[Section]:
             more_url=follow_ups,
             more_label=gettext("All your follow-ups"),
         ),
+    ]
+
+
+def team_overdue_sections(user, now) -> list[Section]:
+    """Return, for supervisors, the first follow-ups of anyone past their due time."""
+    if not may_see_everyone(user):
+        return []
+    # followup_open_due_id_idx serves it: open commitments by due time.
+    overdue = FollowUp.objects.overdue(now=now).select_related("customer", "owner")
+    rows, total = first_rows(overdue.urgency_order())
+    prefetch_related_objects(rows, "source")
+    return [
+        Section(
+            "team_overdue",
+            _("Team follow-ups overdue"),
+            rows,
+            "customers/_followup_item.html",
+            _("Nobody's follow-ups are overdue."),
+            total=total,
+            more_url=f"{reverse('followups:list')}?{urlencode({'due': 'overdue'})}",
+            more_label=gettext("All overdue (%(count)s)") % {"count": count_text(total)},
+        )
     ]

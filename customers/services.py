@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from crm.calendar import add_business_minutes
+from crm.calendar import BusinessCalendar, add_business_minutes, business_minutes_between
 from crm.notices import notify
 from crm.people import require
 from customers.extensions import open_work_condition
@@ -68,6 +68,23 @@ def _date_a_new_active_customer(customer: Customer) -> None:
         customer.became_customer_on = timezone.localdate()
 
 
+def _date_a_regained_customer(customer: Customer, was: str) -> None:
+    """Date a former customer made active again from today, unless a later date was typed.
+
+    Retention counts a customer active from ``became_customer_on`` until a loss after it
+    (customers/retention_reports.py): without this, a regained customer would count as lost still.
+    """
+    regained = was == Customer.Status.FORMER and customer.status == Customer.Status.ACTIVE
+    if (
+        regained
+        and customer.lost_on
+        and (not customer.became_customer_on or customer.became_customer_on <= customer.lost_on)
+    ):
+        customer.became_customer_on = max(
+            timezone.localdate(), customer.lost_on + timedelta(days=1)
+        )
+
+
 @transaction.atomic
 def create_customer(*, actor, customer: Customer) -> Customer:
     """Save a new customer typed in by the actor."""
@@ -100,7 +117,9 @@ def update_customer(*, actor, customer: Customer, expected_version: int) -> Cust
     """Save the actor's edit unless someone else saved the customer since it was opened."""
     require(actor.has_perm("customers.change_customer"), _("You may not edit customers."))
     current = (
-        Customer.objects.select_for_update().only("version", *ARCHIVE_FIELDS).get(pk=customer.pk)
+        Customer.objects.select_for_update()
+        .only("version", "status", *ARCHIVE_FIELDS)
+        .get(pk=customer.pk)
     )
     if current.version != expected_version:
         raise StaleEditError(_("Someone else saved this customer while you were editing it."))
@@ -109,6 +128,7 @@ def update_customer(*, actor, customer: Customer, expected_version: int) -> Cust
     for field in ARCHIVE_FIELDS:
         setattr(customer, field, getattr(current, field))
     _date_a_new_active_customer(customer)
+    _date_a_regained_customer(customer, was=current.status)
     customer.version = current.version + 1
     customer.save()
     return customer
@@ -453,7 +473,9 @@ def complete_follow_up(
         raise FollowUpError(_("Record this check-in on its complaint: it closes or reopens it."))
     now = timezone.now()
     mark_done(follow_up, by=actor, at=now, outcome=outcome)
-    follow_up.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+    follow_up.save(
+        update_fields=["status", "completed_at", "completed_by", "outcome", "response_minutes"]
+    )
     if interaction_channel:
         positive = interaction_is_positive or follow_up.kind == FollowUp.Kind.KEEP_IN_TOUCH
         log_interaction(
@@ -533,10 +555,19 @@ def reopen_follow_up(*, actor, follow_up: FollowUp) -> FollowUp:
     locked.completed_at = None
     locked.completed_by = None
     locked.outcome = ""
+    locked.response_minutes = None
     locked._history_user = actor
     try:
         with transaction.atomic():
-            locked.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+            locked.save(
+                update_fields=[
+                    "status",
+                    "completed_at",
+                    "completed_by",
+                    "outcome",
+                    "response_minutes",
+                ]
+            )
     except IntegrityError:
         # Its customer got a new keep-in-touch follow-up meanwhile: only one may be open.
         raise FollowUpError(
@@ -545,12 +576,27 @@ def reopen_follow_up(*, actor, follow_up: FollowUp) -> FollowUp:
     return locked
 
 
-def mark_done(follow_up: FollowUp, *, by, at: datetime, outcome: str) -> None:
-    """Record the commitment kept (unsaved): complete_follow_up's change, for seeds too."""
+def mark_done(
+    follow_up: FollowUp,
+    *,
+    by,
+    at: datetime,
+    outcome: str,
+    calendar: BusinessCalendar | None = None,
+) -> None:
+    """Record the commitment kept (unsaved): complete_follow_up's change, for seeds too.
+
+    A callback also records its response time in business minutes (reports take its median);
+    seeds marking many pass the calendar, which otherwise costs two queries to load.
+    """
     follow_up.status = FollowUp.Status.DONE
     follow_up.completed_at = at
     follow_up.completed_by = by
     follow_up.outcome = outcome
+    if follow_up.kind == FollowUp.Kind.CALLBACK:
+        follow_up.response_minutes = business_minutes_between(
+            follow_up.created_at, at, calendar=calendar
+        )
 
 
 @transaction.atomic

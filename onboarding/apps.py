@@ -9,8 +9,9 @@ class OnboardingConfig(AppConfig):
     def ready(self):
         from crm import ladder, trigram_search
         from crm.my_day import register_section
+        from crm.reporting import register_report_section
         from customers import extensions
-        from onboarding import ladders, my_day, timeline
+        from onboarding import ladders, my_day, report_sections, timeline
         from onboarding.models import Onboarding
 
         ladder.register(ladders.HANDOFFS_UNANSWERED)
@@ -20,3 +21,4 @@ class OnboardingConfig(AppConfig):
         extensions.register_open_work(timeline.has_active_onboarding)
         extensions.register_action(timeline.start_onboarding_action)
         register_section(my_day.onboarding_sections, order=300)
+        register_report_section(report_sections.onboarding_sections, order=70)

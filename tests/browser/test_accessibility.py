@@ -27,6 +27,12 @@ PAGES: list[tuple[str, Callable[[World], str]]] = [
     ("My day", lambda w: reverse("crm:my_day")),
     ("Search results", lambda w: reverse("crm:search") + "?q=Bramble"),
     ("Reports", lambda w: reverse("crm:reports")),
+    (
+        "Reports, custom dates",
+        lambda w: (
+            reverse("crm:reports") + "?period=custom&date_from=2026-01-01&date_to=2026-12-31"
+        ),
+    ),
     ("Notices", lambda w: reverse("crm:notices")),
     ("Customers", lambda w: reverse("customers:list")),
     ("New customer", lambda w: reverse("customers:create")),

@@ -7,12 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from crm.management.bench import BUSY_STAFF, STAFF, SUPERVISOR
+from crm.management.bench import BUSY_STAFF, OWNER, STAFF, SUPERVISOR
 from crm.management.commands.bench_pages import PAGES
 
 ROW = re.compile(
-    r"(staff|busy staff|supervisor)\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d,]+)\s+([\d,]+)"
-    r"\s+([\d.]+)\s+([\d.]+)"
+    r"(staff|busy staff|supervisor|owner)\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s+(\d+)"
+    r"\s+([\d,]+)\s+([\d,]+)\s+([\d.]+)\s+([\d.]+)"
 )
 
 
@@ -33,7 +33,7 @@ def test_bench_pages_times_every_page_for_each_person_with_its_queries_bytes_and
     rows = _table(out.getvalue())
     expected = {(role, page.name) for page in PAGES for role in page.roles}
     assert set(rows) == expected
-    assert {role for role, _page in rows} == {STAFF, BUSY_STAFF, SUPERVISOR}
+    assert {role for role, _page in rows} == {STAFF, BUSY_STAFF, SUPERVISOR, OWNER}
     for (role, page), (median, p95, queries, html, gzipped, floor, ratio) in rows.items():
         assert float(median) > 0 and float(p95) >= float(median), (role, page)
         assert int(queries) > 0, (role, page)

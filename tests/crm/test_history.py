@@ -18,6 +18,7 @@ PROJECT_APPS = ["crm", "customers", "complaints", "onboarding"]
 EXEMPT = {
     "crm.WorkerHeartbeat": "bookkeeping written by the workers, never by people",
     "customers.DigestLog": "bookkeeping written by the digest task to send each digest once",
+    "crm.WeeklyReportLog": "bookkeeping written by the weekly report task to send each week once",
     "crm.Notice": "the outbox's own record of what was sent: written by crm.notices, read-only",
     "crm.PasswordResetRequest": "a throttle counter, kept only for the throttling window",
     "crm.ImportJob": "a background import's progress, written by the import worker only",

@@ -259,8 +259,8 @@ def test_my_day_runs_the_same_queries_however_many_notices(
     # session, user, unread notices with their count (one query, which the navigation's badge
     # reuses), overdue, due today, recently given, complaints, authority, remedies,
     # complaint handoffs (offered, declined), onboarding steps, onboarding handoffs (offered,
-    # declined)
-    with django_assert_num_queries(14):
+    # declined), and the person's permissions (2: whether they see the team's breaches)
+    with django_assert_num_queries(16):
         client.get("/")
 
 

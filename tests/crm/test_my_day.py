@@ -76,11 +76,13 @@ def test_my_day_runs_the_same_queries_however_busy_the_day(
     fill_a_busy_day(supervisor, colleague, rows)
     decline_offers_of(supervisor, colleague, rows)
     client.force_login(supervisor)
-    # session, user, unread notices, sources (one per kind: 3), authority; and two for each
-    # of the ten sections of first rows (their keys, then the rows; an empty section needs
-    # only the first): overdue, due today, recently given, complaints, remedies, complaint
-    # handoffs (offered, declined), onboarding steps, onboarding handoffs (offered, declined)
-    with django_assert_max_num_queries(27):
+    # session, user, unread notices, sources (one per kind: 3), authority; the supervisor's
+    # permissions (2) and the sources of the team's overdue follow-ups (one per kind: 3); and
+    # two for each of the twelve sections of first rows (their keys, then the rows; an empty
+    # section needs only the first): team breaches (none here), team overdue, overdue, due
+    # today, recently given, complaints, remedies, complaint handoffs (offered, declined),
+    # onboarding steps, onboarding handoffs (offered, declined)
+    with django_assert_max_num_queries(35):
         response = client.get("/")
     sections = {section.key: section for section in response.context["sections"]}
     shown = min(rows, my_day.SHOWN)
@@ -124,12 +126,14 @@ def test_each_section_links_to_its_full_list(client, supervisor):
 def test_my_day_shows_the_apps_sections_in_their_registered_order(client, staff):
     client.force_login(staff)
     response = client.get("/")
+    # Waiting approvals first: a customer waits on each (the team's breaches follow them for
+    # supervisors, tests/crm/test_supervisor_my_day.py).
     assert [section.key for section in response.context["sections"]] == [
+        "approvals",
         "overdue",
         "due_today",
         "recently_assigned",
         "complaints",
-        "approvals",
         "complaint_handoffs",
         "complaint_handoffs_declined",
         "onboarding_steps",

@@ -1,4 +1,5 @@
-"""Time Tend's pages on a large data set, for staff, a busy staff member and a supervisor.
+"""Time Tend's pages on a large data set, for staff, a busy staff member and a supervisor
+(and /reports/ for an owner too).
 
 Each page is requested through Django's whole stack (middleware, session, templates, gzip as a
 browser asks for it) by an in-process client signed in as the person, ``--repeat`` times after
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from crm.management.bench import (
     BUSY_STAFF,
+    OWNER,
     STAFF,
     SUPERVISOR,
     Sample,
@@ -86,6 +88,11 @@ PAGES = [
     Page("onboardings", _fixed("onboarding:list")),
     Page("onboarding", _detail("onboarding:detail", "onboardings")),
     Page("notices", _fixed("crm:notices")),
+    # The last 90 days: everyone's figures for a supervisor and an owner, one's own beside the
+    # team's for staff.
+    Page(
+        "reports, 90 days", _fixed("crm:reports", "?period=90"), roles=(STAFF, SUPERVISOR, OWNER)
+    ),
 ]
 
 
@@ -108,7 +115,8 @@ class Timing:
 
 class Command(BaseCommand):
     help = (
-        "Time every main page for staff, a busy staff member and a supervisor on the data set "
+        "Time every main page for staff, a busy staff member and a supervisor (and /reports/ "
+        "for an owner) on the data set "
         "of seed_scale --customers N (seeded or reused): median, p95, queries, bytes and the "
         "raw-SQL floor."
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0014_expected_by_rule"),
+        ("complaints", "0017_check_in_time"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,120 @@
+"""The Retention section of /reports/, from customers/retention_reports.py."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from crm.report_links import changelist_url, people_of, person_params
+from crm.reporting import NO_VALUE, ChartSpec, Figure, Period, Scope, Section, Table, percent_text
+from customers import retention_reports as reports
+
+CUSTOMER = "customers.customer"
+
+
+def _churn(losses) -> str:
+    return NO_VALUE if losses.churn_percent is None else f"{losses.churn_percent:g} %"
+
+
+def retention_sections(period: Period, scope: Scope) -> list[Section]:
+    """Return the Retention section (section 6): a constant number of queries."""
+    compare = scope.compare_with
+
+    def lost(of: Scope):
+        return reports.customers_lost(start=period.start, end=period.end, people=people_of(of))
+
+    def coverage(of: Scope):
+        return reports.keep_in_touch_coverage(end=period.end, people=people_of(of))
+
+    losses, team_losses = lost(scope), None if compare is None else lost(compare)
+    covered, team_covered = coverage(scope), None if compare is None else coverage(compare)
+    lost_params = {
+        "lost_on__gte": period.first_day.isoformat(),
+        "lost_on__lte": period.last_day.isoformat(),
+    } | person_params("account_owner", scope)
+    active_list = reverse("customers:list") + "?status=active"
+    if scope.person is not None:
+        active_list += f"&account_owner={scope.person.pk}"
+    weeks = reports.active_customers_by_week(
+        start=period.start, end=period.end, people=people_of(scope)
+    )
+    figures = [
+        Figure(
+            _("Active customers at the end"),
+            str(weeks[-1][1]) if weeks else NO_VALUE,
+            url=active_list,
+        ),
+        Figure(
+            _("Customers lost"),
+            str(losses.total),
+            url=changelist_url(CUSTOMER, **lost_params),
+            team_value=None if team_losses is None else str(team_losses.total),
+        ),
+        Figure(
+            _("Churn"),
+            _churn(losses),
+            url=changelist_url(CUSTOMER, **lost_params),
+            team_value=None if team_losses is None else _churn(team_losses),
+        ),
+        Figure(
+            _("Keep-in-touch coverage"),
+            percent_text(covered.covered, covered.customers),
+            url=active_list,
+            team_value=None
+            if team_covered is None
+            else percent_text(team_covered.covered, team_covered.customers),
+        ),
+    ]
+    active = Table(
+        key="retention-active",
+        title=_("Active customers, end of each week"),
+        columns=[_("Week ending"), _("Active customers")],
+        rows=[[day, count] for day, count in weeks],
+        chart=ChartSpec(
+            kind="line",
+            x=_("Week ending"),
+            series=(_("Active customers"),),
+            x_label=_("Week ending"),
+            y_label=_("Customers"),
+        ),
+    )
+    reasons = Table(
+        key="retention-lost",
+        title=_("Customers lost, by reason"),
+        columns=[_("Reason"), _("Customers")],
+        rows=[[label, count] for _reason, label, count in losses.by_reason],
+        chart=ChartSpec(
+            kind="bar",
+            x=_("Reason"),
+            series=(_("Customers"),),
+            x_label=_("Why we lost them"),
+            y_label=_("Customers"),
+        ),
+        row_urls=[
+            changelist_url(CUSTOMER, lost_reason__exact=reason, **lost_params)
+            for reason, _label, _count in losses.by_reason
+        ],
+    )
+    return [
+        Section(
+            key="retention",
+            title=_("Retention"),
+            definitions=[
+                _(
+                    "Active on a day: became a customer on or before it and not lost since; "
+                    "a customer regained counts from the day they came back. Archived "
+                    "customers are left out (by account owner)."
+                ),
+                _(
+                    "Lost: the customer's loss date falls in the period, whether or not they "
+                    "came back since. Churn: those lost against the customers active the day "
+                    "before the period."
+                ),
+                _(
+                    "Keep-in-touch coverage: of the customers active at the end of the period "
+                    "who want to be kept in touch with, those with a positive contact within "
+                    "their cadence (e.g. the last 90 days) before the period's end."
+                ),
+            ],
+            figures=figures,
+            tables=[active, reasons],
+        )
+    ]
