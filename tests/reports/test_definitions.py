@@ -254,3 +254,20 @@ def test_an_empty_period_and_a_person_with_no_data(staff, other_staff):
         assert complaint_reports.resolution_percentiles_by_severity(period, scope) == {}
         assert complaint_reports.root_causes_of_closed(period, scope) == []
         assert complaint_reports.repeat_complainants(period, scope) == Share(0, 0)
+
+
+def test_weeks_start_at_the_business_midnight_across_daylight_saving(settings, staff):
+    settings.TIME_ZONE = "America/New_York"
+    period = Period.between(date(2026, 3, 2), date(2026, 3, 15))
+    # Sunday 8 March 23:30 in New York is Monday 03:30 UTC: still the week of 2 March.
+    late_sunday = datetime(2026, 3, 9, 3, 30, tzinfo=UTC)
+    FollowUpFactory(
+        owner=staff,
+        kind="callback",
+        status="done",
+        created_at=late_sunday,
+        completed_at=late_sunday,
+        response_minutes=10,
+    )
+    weeks = reports.callbacks_within_target_by_week(period, Scope(), now=LATER)
+    assert weeks == {date(2026, 3, 2): Share(1, 1), date(2026, 3, 9): Share(0, 0)}
