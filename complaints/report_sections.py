@@ -97,6 +97,19 @@ def _week_rows(weeks: dict[date, Share]) -> list[list]:
     ]
 
 
+def _weekly_share_table(key: str, title, columns: list, weeks: dict[date, Share], y_label):
+    """Return a table of a share per week (week, part, whole, %), charted as bars of the %."""
+    return Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=_week_rows(weeks),
+        chart=ChartSpec(
+            kind="bar", x=columns[0], series=(columns[3],), x_label=_("Week of"), y_label=y_label
+        ),
+    )
+
+
 # --- 1. Responsiveness -------------------------------------------------------------------------
 
 
@@ -149,31 +162,19 @@ def responsiveness(period: Period, scope: Scope, *, now, summary: list[dict]) ->
     ]
     columns = [_("Week of"), _("Within target"), _("Measured"), _("% within")]
     tables = [
-        Table(
-            key="callbacks-by-week",
-            title=_("Callbacks returned within the target, per week"),
-            columns=columns,
-            rows=_week_rows(callback_weeks),
-            chart=ChartSpec(
-                kind="bar",
-                x=columns[0],
-                series=(columns[3],),
-                x_label=_("Week of"),
-                y_label=_("% of callbacks"),
-            ),
+        _weekly_share_table(
+            "callbacks-by-week",
+            _("Callbacks returned within the target, per week"),
+            columns,
+            callback_weeks,
+            _("% of callbacks"),
         ),
-        Table(
-            key="first-responses-by-week",
-            title=_("Complaint first responses within SLA, per week"),
-            columns=columns,
-            rows=_week_rows(complaint_weeks),
-            chart=ChartSpec(
-                kind="bar",
-                x=columns[0],
-                series=(columns[3],),
-                x_label=_("Week of"),
-                y_label=_("% of complaints"),
-            ),
+        _weekly_share_table(
+            "first-responses-by-week",
+            _("Complaint first responses within SLA, per week"),
+            columns,
+            complaint_weeks,
+            _("% of complaints"),
         ),
     ]
     return Section(
@@ -273,18 +274,12 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
         ],
         figures=figures,
         tables=[
-            Table(
-                key="promises-by-week",
-                title=_("Promises kept on time, per week they fell due"),
-                columns=columns,
-                rows=_week_rows(weeks),
-                chart=ChartSpec(
-                    kind="bar",
-                    x=columns[0],
-                    series=(columns[3],),
-                    x_label=_("Week of"),
-                    y_label=_("% of promises"),
-                ),
+            _weekly_share_table(
+                "promises-by-week",
+                _("Promises kept on time, per week they fell due"),
+                columns,
+                weeks,
+                _("% of promises"),
             )
         ],
     )
