@@ -389,12 +389,21 @@ def _pivot(volume: dict[tuple[date, str], int], weeks: list[date], names: list[s
 def _volume_by_week(period: Period, scope: Scope, summary: list[dict]) -> Table:
     volume = complaint_reports.volume_by_week_and_parent(summary)
     names = sorted({name for _week, name in volume})
-    columns = [_("Week of"), *(name or _("No category") for name in names)]
+    return _weekly_volume_table(
+        "complaints-by-week-category",
+        _("Complaints per week, by category"),
+        [_("Week of"), *(name or _("No category") for name in names)],
+        _pivot(volume, period.weeks(), names) if volume else [],
+    )
+
+
+def _weekly_volume_table(key: str, title, columns: list, rows: list) -> Table:
+    """Return a table of complaints per week in columns, charted as stacked bars."""
     return Table(
-        key="complaints-by-week-category",
-        title=_("Complaints per week, by category"),
+        key=key,
+        title=title,
         columns=columns,
-        rows=_pivot(volume, period.weeks(), names) if volume else [],
+        rows=rows,
         chart=ChartSpec(
             kind="stacked_bar",
             x=columns[0],
@@ -429,19 +438,11 @@ def _volume_by_category(period: Period, scope: Scope, summary: list[dict]) -> Ta
 def _volume_by_severity(period: Period, scope: Scope, summary: list[dict]) -> Table:
     volume = complaint_reports.volume_by_week_and_severity(summary)
     severities = [value for value, _label in Severity.choices]
-    columns = [_("Week of"), *(str(label) for _value, label in Severity.choices)]
-    return Table(
-        key="complaints-by-week-severity",
-        title=_("Complaints per week, by severity"),
-        columns=columns,
-        rows=_pivot(volume, period.weeks(), severities) if volume else [],
-        chart=ChartSpec(
-            kind="stacked_bar",
-            x=columns[0],
-            series=tuple(columns[1:]),
-            x_label=_("Week of"),
-            y_label=_("Complaints"),
-        ),
+    return _weekly_volume_table(
+        "complaints-by-week-severity",
+        _("Complaints per week, by severity"),
+        [_("Week of"), *(str(label) for _value, label in Severity.choices)],
+        _pivot(volume, period.weeks(), severities) if volume else [],
     )
 
 
