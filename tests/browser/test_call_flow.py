@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -19,8 +21,11 @@ def fits_the_phone(page: Page) -> bool:
 
 
 def test_find_by_phone_log_a_callback_see_it_on_my_day_and_complete_it(
-    page: Page, live_server, staff, screenshots, csp_violations
+    page: Page, live_server, staff, screenshots, csp_violations, time_machine
 ):
+    # Mid-morning, the clock running: booked late in the evening, the call back would fall
+    # due after midnight, tomorrow, and My day shows what is due today.
+    time_machine.move_to(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), tick=True)
     customer = CustomerFactory(name="Harbour Bakery", phone="+1 202 555 0199")
     CustomerFactory(name="Corner Café", phone="+1 202 555 0100")
     sign_in(page, live_server.url, staff)
