@@ -223,6 +223,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tend <tend@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address customers' replies reach Tend at (an inbound route of the mail provider). Mail
+# about a complaint carries it plus-addressed (replies+c-000123-<tag>@…) so that the reply
+# threads into the complaint (complaints/customer_links.py). Empty: messages carry no Reply-To.
+REPLY_ADDRESS = env_str("REPLY_ADDRESS")
 # Tend's own address, for links in the mail it sends.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
