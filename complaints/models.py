@@ -541,6 +541,19 @@ class Complaint(ChoiceLabels, models.Model):
                 condition=Q(resolved_at__isnull=False),
                 name="complaint_resolved_report_idx",
             ),
+            # The remedies asked for in a period (the remedies report): the few complaints
+            # that ask for one, without reading the others.
+            models.Index(
+                fields=["received_at", "owner", "asked_remedy_kind", "asked_amount", "id"],
+                condition=~Q(asked_remedy_kind=""),
+                name="complaint_asked_report_idx",
+            ),
+            # The satisfaction report's check-ins of a period, read from the index alone.
+            models.Index(
+                fields=["checked_in_at", "owner", "outcome_satisfied", "handling_rating", "id"],
+                condition=Q(checked_in_at__isnull=False),
+                name="complaint_check_in_report_idx",
+            ),
             models.Index(
                 fields=["closed_at", "owner", "root_cause"],
                 condition=Q(closed_at__isnull=False),

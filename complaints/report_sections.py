@@ -37,12 +37,16 @@ from customers.reports import Share
 def report_sections(period: Period, scope: Scope) -> list[Section]:
     """Return sections 1 to 3 for the period and scope; a fixed number of queries."""
     now = timezone.now()
-    # One scan of the complaints received feeds the first responses and the volume tables.
+    # One scan of the complaints received feeds the first responses and the volume tables,
+    # and one of the team's feeds its first responses in sections 1 and 3.
     summary = complaint_reports.received_summary(period, scope, now=now)
+    team_first = _for_team(
+        scope, lambda team: complaint_reports.first_responses_within_sla(period, team, now=now)
+    )
     return [
-        responsiveness(period, scope, now=now, summary=summary),
+        responsiveness(period, scope, now=now, summary=summary, team_first=team_first),
         promises(period, scope, now=now),
-        complaints(period, scope, now=now, summary=summary),
+        complaints(period, scope, now=now, summary=summary, team_first=team_first),
     ]
 
 
@@ -113,14 +117,15 @@ def _weekly_share_table(key: str, title, columns: list, weeks: dict[date, Share]
 # --- 1. Responsiveness -------------------------------------------------------------------------
 
 
-def responsiveness(period: Period, scope: Scope, *, now, summary: list[dict]) -> Section:
+def responsiveness(
+    period: Period, scope: Scope, *, now, summary: list[dict], team_first: Share | None
+) -> Section:
     callbacks = follow_up_reports.callbacks_within_target
     callback_weeks = follow_up_reports.callbacks_within_target_by_week(period, scope, now=now)
     complaint_weeks = complaint_reports.first_responses_within_sla_by_week(
         period, scope, now=now, summary=summary
     )
     spread = follow_up_reports.callback_response_percentiles
-    first = complaint_reports.first_responses_within_sla
     mine_spread = spread(period, scope, now=now)
     team_spread = _for_team(scope, lambda team: spread(period, team, now=now))
     callbacks_url = follow_ups_link(
@@ -156,7 +161,7 @@ def responsiveness(period: Period, scope: Scope, *, now, summary: list[dict]) ->
         _share_figure(
             _("Complaint first responses within SLA"),
             follow_up_reports.total(complaint_weeks),
-            _for_team(scope, lambda team: first(period, team, now=now)),
+            team_first,
             complaints_url(period, scope, kept="first_response"),
         ),
     ]
@@ -300,7 +305,9 @@ def _moves_url(period: Period, scope: Scope, **query) -> str:
 # --- 3. Complaints ---------------------------------------------------------------------------
 
 
-def complaints(period: Period, scope: Scope, *, now, summary: list[dict]) -> Section:
+def complaints(
+    period: Period, scope: Scope, *, now, summary: list[dict], team_first: Share | None
+) -> Section:
     reports = complaint_reports
     reopened = reports.check_in_outcomes
     repeats = reports.repeat_complainants
@@ -312,9 +319,7 @@ def complaints(period: Period, scope: Scope, *, now, summary: list[dict]) -> Sec
             follow_up_reports.total(
                 reports.first_responses_within_sla_by_week(period, scope, now=now, summary=summary)
             ),
-            _for_team(
-                scope, lambda team: reports.first_responses_within_sla(period, team, now=now)
-            ),
+            team_first,
             complaints_url(period, scope, kept="first_response"),
         ),
         _share_figure(

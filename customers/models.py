@@ -254,6 +254,40 @@ class Customer(ChoiceLabels, models.Model):
             models.Index(fields=["search_name"], name="customer_search_name_idx"),
             models.Index(fields=["status", "name"], name="customer_status_name_idx"),
             models.Index(fields=["account_owner", "status"], name="customer_owner_status_idx"),
+            # The retention report (customers/retention_reports.py) reads these three alone,
+            # never the table: active customers by the day they became customers, with all
+            # that decides whether they are active and kept in touch with; the losses by day;
+            # and the cadences in use, one index probe per value.
+            models.Index(
+                fields=[
+                    "became_customer_on",
+                    "account_owner",
+                    "lost_on",
+                    "status",
+                    "keep_in_touch_days",
+                    "do_not_contact",
+                    "id",
+                ],
+                condition=Q(archived_at__isnull=True, became_customer_on__isnull=False),
+                name="customer_active_report_idx",
+            ),
+            models.Index(
+                fields=[
+                    "lost_on",
+                    "account_owner",
+                    "lost_reason",
+                    "became_customer_on",
+                    "status",
+                    "id",
+                ],
+                condition=Q(archived_at__isnull=True, lost_on__isnull=False),
+                name="customer_lost_report_idx",
+            ),
+            models.Index(
+                fields=["keep_in_touch_days"],
+                condition=Q(keep_in_touch_days__isnull=False),
+                name="customer_cadence_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,13 +18,24 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
     """Return the Retention section (section 6): a constant number of queries."""
     compare = scope.compare_with
 
-    def lost(of: Scope):
-        return reports.customers_lost(start=period.start, end=period.end, people=people_of(of))
+    def active(of: Scope):
+        return reports.active_customers(start=period.start, end=period.end, people=people_of(of))
+
+    def lost(of: Scope, active_at_start: int | None = None):
+        return reports.customers_lost(
+            start=period.start,
+            end=period.end,
+            people=people_of(of),
+            active_at_start=active_at_start,
+        )
 
     def coverage(of: Scope):
         return reports.keep_in_touch_coverage(end=period.end, people=people_of(of))
 
-    losses, team_losses = lost(scope), None if compare is None else lost(compare)
+    counted = active(scope)
+    weeks = counted.by_week
+    losses = lost(scope, counted.at_start)
+    team_losses = None if compare is None else lost(compare)
     covered, team_covered = coverage(scope), None if compare is None else coverage(compare)
     lost_params = {
         "lost_on__gte": period.first_day.isoformat(),
@@ -33,9 +44,6 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
     active_list = reverse("customers:list") + "?status=active"
     if scope.person is not None:
         active_list += f"&account_owner={scope.person.pk}"
-    weeks = reports.active_customers_by_week(
-        start=period.start, end=period.end, people=people_of(scope)
-    )
     figures = [
         Figure(
             _("Active customers at the end"),

@@ -100,3 +100,23 @@ def test_regaining_a_former_customer_dates_their_return(clock, owner):
     customer.refresh_from_db()
     assert customer.became_customer_on == day(19)
     assert customer.lost_on == day(4)
+
+
+def test_cadences_in_use_lists_each_value_once_smallest_first():
+    assert reports.cadences_in_use() == []
+    for days in (90, 30, 90, None, 365, 30):
+        CustomerFactory(keep_in_touch_days=days)
+    assert reports.cadences_in_use() == [30, 90, 365]
+
+
+def test_active_customers_gives_the_day_before_and_the_weeks_from_one_count():
+    active(date(2026, 1, 5))
+    active(day(1))  # the day before the period
+    active(day(10))
+    active(date(2026, 1, 5), status="former", lost_on=day(16), lost_reason="price")
+    counted = reports.active_customers(start=START, end=END)
+    assert counted.at_start == 3
+    assert counted.by_week == [(day(8), 3), (day(15), 4), (day(22), 3)]
+    losses = reports.customers_lost(start=START, end=END, active_at_start=counted.at_start)
+    assert (losses.total, losses.churn_percent) == (1, 33.3)
+    assert reports.customers_lost(start=START, end=END).active_at_start == 3
