@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0018_remedy_decision_amount_idx'),
-        ('customers', '0012_report_indexes'),
+        ("complaints", "0018_remedy_decision_amount_idx"),
+        ("customers", "0012_report_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(condition=models.Q(('asked_remedy_kind', ''), _negated=True), fields=['received_at', 'owner', 'asked_remedy_kind', 'asked_amount', 'id'], name='complaint_asked_report_idx'),
+            model_name="complaint",
+            index=models.Index(
+                condition=models.Q(("asked_remedy_kind", ""), _negated=True),
+                fields=["received_at", "owner", "asked_remedy_kind", "asked_amount", "id"],
+                name="complaint_asked_report_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(condition=models.Q(('checked_in_at__isnull', False)), fields=['checked_in_at', 'owner', 'outcome_satisfied', 'handling_rating', 'id'], name='complaint_check_in_report_idx'),
+            model_name="complaint",
+            index=models.Index(
+                condition=models.Q(("checked_in_at__isnull", False)),
+                fields=["checked_in_at", "owner", "outcome_satisfied", "handling_rating", "id"],
+                name="complaint_check_in_report_idx",
+            ),
         ),
     ]
