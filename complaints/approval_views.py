@@ -19,7 +19,14 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     # Pages follow on from the last remedy shown and the count stops at "1,000+": numbered
     # pages counted all 8,133 for "Page 1 of 326" (11 to 18 ms). Each decision posts one
     # remedy and comes back to the page it was made on.
-    remedies = Remedy.objects.awaiting_approval_by(request.user).order_by("proposed_at")
+    # The complaints, customers and proposers of the page's 25 come in queries of their own:
+    # joined, SQLite joined all 8,133 before sorting them (105 ms against 30).
+    remedies = (
+        Remedy.objects.awaiting_approval_by(request.user)
+        .select_related(None)
+        .prefetch_related("complaint__customer", "proposed_by")
+        .order_by("proposed_at")
+    )
     page = keyset_page(request, remedies, size=PAGE_SIZE)
     handoffs, handoffs_total = first_rows(ComplaintHandoff.objects.offered_to(request.user))
     return render(

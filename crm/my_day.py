@@ -71,14 +71,18 @@ def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     down the order's index when there are more, since then matching rows come soon. One query
     that did both walked the order's index past every row that did not match: a person of
     small authority, 8,000 remedies waiting and none theirs to decide, paid 17 ms for none.
+
+    Past COUNT_LIMIT the rows are those whose keys come first in order, found by a subquery
+    that reads the keys alone: SQLite reads an OR of conditions through one index and sorts
+    what it found, and sorting 8,000 remedies with their complaints and customers joined took
+    86 ms where sorting their keys takes 25 (PostgreSQL walks the order's index either way).
     """
     keys = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
     if not keys:
         return [], 0
     # Only a complete list of keys holds the first rows; past COUNT_LIMIT it is a sample.
-    if len(keys) <= COUNT_LIMIT:
-        queryset = queryset.filter(pk__in=keys)
-    return list(queryset[:limit]), len(keys)
+    first = keys if len(keys) <= COUNT_LIMIT else queryset.values("pk")[:limit]
+    return list(queryset.filter(pk__in=first)[:limit]), len(keys)
 
 
 # How long a declined handoff stays on its sender's My day unless they act on it first.

@@ -104,8 +104,9 @@ def test_the_queue_of_many_remedies_runs_the_same_queries_as_of_one(
         RemedyFactory(complaint=waiting.complaint, proposed_by=other_staff, amount=Decimal("90"))
     client.force_login(supervisor)
 
-    # session, user, permissions (2), authority, count, page, handoffs, unread notices
-    with django_assert_max_num_queries(9):
+    # session, user, permissions (2), authority, count, page, the page's complaints, their
+    # customers and the proposers, handoffs, unread notices
+    with django_assert_max_num_queries(12):
         response = client.get(QUEUE)
 
     assert len(response.context["page"]) == 25
