@@ -704,6 +704,9 @@ class ComplaintUpdate(ChoiceLabels, models.Model):
         REASSIGNMENT = "reassignment", _("Reassignment")
         REMEDY = "remedy", _("Remedy")
         PROMISE = "promise", _("Promised time")
+        # The customer's own words reaching us without staff: a reply to our email, an answer
+        # to the check-in survey. Unlike CUSTOMER_UPDATE (we told them), it moves no clock.
+        FROM_CUSTOMER = "from_customer", _("From the customer")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="updates")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -227,6 +227,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # about a complaint carries it plus-addressed (replies+c-000123-<tag>@…) so that the reply
 # threads into the complaint (complaints/customer_links.py). Empty: messages carry no Reply-To.
 REPLY_ADDRESS = env_str("REPLY_ADDRESS")
+# The business's name as customers know it, on the pages they see (the check-in survey).
+BUSINESS_NAME = env_str("BUSINESS_NAME")
+# The public check-in survey page answers at most this many requests per client address in a
+# window (crm/throttle.py), then a polite "wait a moment".
+SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 20, minimum=1)
+SURVEY_RATE_WINDOW = timedelta(minutes=env_int("SURVEY_RATE_WINDOW_MINUTES", 10, minimum=1))
 # Tend's own address, for links in the mail it sends.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

@@ -55,5 +55,7 @@ urlpatterns = [
     path("followups/", include("customers.followup_urls")),
     path("complaints/", include("complaints.urls")),
     path("onboarding/", include("onboarding.urls")),
+    # Public pages for customers, reached by the signed links Tend emails them.
+    path("survey/", include("complaints.survey_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The customer's check-in survey: its signed link is the credential (complaints/survey.py).
+    "survey:answer",
 }
 SAMPLE_ARGUMENT = {"int": "1", "str": "x", "slug": "x", "uuid": "0" * 32, "path": "x"}
 
