@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
             ladders,
             my_day,
             remedy_sections,
+            replies,
             report_sections,
             timeline,
         )
@@ -20,7 +21,7 @@ class ComplaintsConfig(AppConfig):
         from crm.headlines import register_headlines
         from crm.my_day import register_section
         from crm.reporting import register_report_section
-        from customers import extensions
+        from customers import extensions, inbound
 
         for clock in ladders.LADDERS:
             ladder.register(clock)
@@ -29,6 +30,8 @@ class ComplaintsConfig(AppConfig):
         extensions.register_health(timeline.complaint_health)
         extensions.register_open_work(timeline.has_open_complaints)
         extensions.register_action(timeline.log_complaint_action)
+        # Replies to a complaint's own address thread into it before any other routing.
+        inbound.register_reply_router(replies.thread_reply)
         # Supervisors' waiting approvals and their team's breaches come first.
         register_headlines(headlines.complaint_headlines, order=10)
         register_section(my_day.approval_sections, order=10)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "import_export",
+    "anymail",
     "crm",
     "customers",
     "complaints",
@@ -233,6 +234,17 @@ BUSINESS_NAME = env_str("BUSINESS_NAME")
 # window (crm/throttle.py), then a polite "wait a moment".
 SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 20, minimum=1)
 SURVEY_RATE_WINDOW = timedelta(minutes=env_int("SURVEY_RATE_WINDOW_MINUTES", 10, minimum=1))
+# Customers' email reaching Tend through the mail provider's inbound webhook (README "Replies
+# from customers"). Mailgun signs every post with the webhook signing key; without the key the
+# webhook answers 404. A webhook secret adds HTTP basic auth (user:password in the route's URL).
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY")}
+if env_str("ANYMAIL_WEBHOOK_SECRET"):
+    ANYMAIL["WEBHOOK_SECRET"] = env_str("ANYMAIL_WEBHOOK_SECRET")
+# Each attachment of an inbound email up to this size (MB) is kept; a larger one is refused.
+INBOUND_ATTACHMENT_MAX_BYTES = env_int("INBOUND_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# A reply this many days or fewer after a complaint was closed (or resolved) reopens it; a later
+# one becomes a follow-up for its owner.
+REPLY_REOPENS_WITHIN = timedelta(days=env_int("REPLY_REOPENS_WITHIN_DAYS", 14, minimum=0))
 # Tend's own address, for links in the mail it sends.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

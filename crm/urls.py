@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from crm import report_views, views
+from customers import mail_webhook
 
 crm_patterns = [
     path("", views.my_day, name="my_day"),
@@ -57,5 +58,13 @@ urlpatterns = [
     path("onboarding/", include("onboarding.urls")),
     # Public pages for customers, reached by the signed links Tend emails them.
     path("survey/", include("complaints.survey_urls")),
+    # Customers' email, posted by the mail provider's inbound route (customers/mail_webhook.py):
+    # Mailgun posts the parsed message, or the raw MIME to a URL ending in "mime".
+    path("anymail/mailgun/inbound/", mail_webhook.mailgun_inbound, name="mailgun_inbound"),
+    path(
+        "anymail/mailgun/inbound_mime/",
+        mail_webhook.mailgun_inbound,
+        name="mailgun_inbound_mime",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from crm.admin_records import WrittenByCodeAdmin
 from crm.import_admin import CsvImportExportAdmin
-from customers import services
+from customers import mail_admin, services  # noqa: F401 (importing mail_admin registers it)
 from customers.admin_archive import ArchivedFilter, ArchiveInsteadOfDeleteAdmin
 from customers.models import (
     CUSTOMER_RECORD_FIELDS,

@@ -27,3 +27,9 @@ class CustomersConfig(AppConfig):
         extensions.register_timeline(timeline.follow_up_entries)
         extensions.register_health(timeline.follow_up_health)
         extensions.register_open_work(timeline.has_open_follow_ups)
+
+        from anymail.signals import inbound
+
+        from customers.mail_webhook import receive_inbound_mail
+
+        inbound.connect(receive_inbound_mail, dispatch_uid="customers.receive_inbound_mail")

@@ -831,3 +831,140 @@ class DigestLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.day.isoformat()}"
+
+
+class InboundMailSettings(models.Model):
+    """Who answers the email Tend cannot place: one row, edited by owners in the admin."""
+
+    triage_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("triage person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"is_active": True},
+        help_text=_(
+            "Gets a follow-up for email from unknown senders and for replies to a complaint "
+            "reference Tend does not know. Empty: the first active person in the Owners group."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inbound mail settings")
+        verbose_name_plural = _("inbound mail settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="inboundmailsettings_one_row"),
+        ]
+
+    def __str__(self):
+        return str(_("Inbound mail settings"))
+
+    @classmethod
+    def load(cls) -> "InboundMailSettings":
+        """Return the one row, created empty on first use."""
+        row, _created = cls.objects.select_related("triage_person").get_or_create(pk=1)
+        return row
+
+
+class InboundMessage(ChoiceLabels, models.Model):
+    """One email received through the mail provider's inbound webhook, kept once.
+
+    Written once by customers/inbound.py and never edited, so it keeps no history of its own
+    (tests/crm/test_history.py lists it as exempt). The Message-ID is its unique key: a
+    provider delivering the same webhook twice finds it taken and nothing more happens.
+    """
+
+    class Outcome(models.TextChoices):
+        THREADED = "threaded", _("Threaded into what it answers")
+        CUSTOMER = "customer", _("Logged for the customer's account owner")
+        TRIAGE = "triage", _("Sent to triage")
+        SPAM = "spam", _("Set aside as spam")
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, editable=False)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+    sender_email = models.CharField(
+        _("from (address)"), max_length=254, blank=True, editable=False
+    )
+    sender_name = models.CharField(_("from (name)"), max_length=200, blank=True, editable=False)
+    recipients = models.TextField(_("to"), blank=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=300, blank=True, editable=False)
+    text = models.TextField(_("text"), blank=True, editable=False)
+    outcome = models.CharField(_("what became of it"), max_length=20, choices=Outcome, blank=True)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+    )
+    # What it became: a complaint's timeline, an interaction (customers imports no app above).
+    record_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record = GenericForeignKey("record_type", "record_id")
+
+    class Meta:
+        verbose_name = _("email received")
+        verbose_name_plural = _("emails received")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["customer", "-received_at"], name="inbound_customer_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.sender_email}: {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("customers:mail", args=[self.pk])
+
+    @property
+    def is_inbound_email(self) -> bool:
+        """Tell templates that a follow-up's source is an email to read."""
+        return True
+
+    @property
+    def sender(self) -> str:
+        if self.sender_name:
+            return f"{self.sender_name} <{self.sender_email}>"
+        return self.sender_email
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [address for address in self.recipients.split(",") if address]
+
+
+class InboundAttachment(models.Model):
+    """A file that came with an email: kept (its bytes in the database) or refused, with why.
+
+    In the database, as import files are (crm.ImportJob): every web process and worker sees it
+    without shared disk, and a backup of the database has it. INBOUND_ATTACHMENT_MAX_MB bounds
+    each one. Written once, never edited: no history (tests/crm/test_history.py).
+    """
+
+    message = models.ForeignKey(
+        InboundMessage, on_delete=models.PROTECT, related_name="attachments"
+    )
+    filename = models.CharField(_("file name"), max_length=255, editable=False)
+    content_type = models.CharField(_("type"), max_length=100, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content = models.BinaryField(_("content"), null=True, editable=False)
+    refused_because = models.CharField(
+        _("refused because"), max_length=300, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("email attachment")
+        verbose_name_plural = _("email attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_kept(self) -> bool:
+        return not self.refused_because

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import contact_views, views
+from customers import contact_views, mail_views, views
 
 app_name = "customers"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/restore/", views.customer_restore, name="restore"),
     path("<int:pk>/log/", views.log_interaction, name="log"),
     path("<int:pk>/followups/new/", views.follow_up_create, name="follow_up_create"),
+    path("mail/<int:pk>/", mail_views.mail_detail, name="mail"),
+    path("mail/attachments/<int:pk>/", mail_views.attachment_download, name="mail_attachment"),
     path("<int:pk>/contacts/new/", contact_views.contact_create, name="contact_create"),
     path(
         "<int:pk>/contacts/<int:contact_pk>/edit/",

@@ -19,7 +19,14 @@ from complaints.models import Complaint, ComplaintHandoff, Remedy, RootCause
 from crm import notices
 from crm.models import Notice
 from customers import services as customer_services
-from customers.models import Contact, Customer, FollowUp, Interaction
+from customers.models import (
+    Contact,
+    Customer,
+    FollowUp,
+    InboundAttachment,
+    InboundMessage,
+    Interaction,
+)
 from onboarding import services as onboarding_services
 from onboarding.models import ChecklistTemplate, Handoff, Onboarding, OnboardingStep, TemplateStep
 from tests.factories import ContactFactory, CustomerFactory, make_actor
@@ -64,6 +71,8 @@ class World:
     onboarding_handoff: Handoff
     cancelled_onboarding_handoff: Handoff
     notice: Notice
+    inbound_message: InboundMessage
+    inbound_attachment: InboundAttachment
 
     def actor(self, name: str):
         """Return the person playing the actor, or None for an anonymous visitor."""
@@ -189,6 +198,17 @@ def build_world() -> World:
     )
     for person in (other_staff, supervisor, owner):
         notices.notify(user=person, subject="A handoff waits", body="Accept or decline it.")
+    # An email the customer sent, as the inbound webhook keeps it (customers/inbound.py).
+    inbound_message = InboundMessage.objects.create(
+        message_id="<order-question@bramble.example>",
+        sender_email=customer.email,
+        sender_name="Rosa Bramble",
+        recipients="replies@tend.example",
+        subject="The wedding cake",
+        text="Can it come an hour earlier?",
+        outcome=InboundMessage.Outcome.CUSTOMER,
+        customer=customer,
+    )
 
     return World(
         notice=notice,
@@ -229,4 +249,12 @@ def build_world() -> World:
         cancelled_step=onboarding_cancelled.steps.get(title="Set up their account"),
         onboarding_handoff=onboarding_handoff,
         cancelled_onboarding_handoff=Handoff.objects.get(pk=cancelled_onboarding_handoff.pk),
+        inbound_message=inbound_message,
+        inbound_attachment=InboundAttachment.objects.create(
+            message=inbound_message,
+            filename="receipt.pdf",
+            content_type="application/pdf",
+            size=9,
+            content=b"%PDF-1.7\n",
+        ),
     )

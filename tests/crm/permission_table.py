@@ -17,6 +17,7 @@ from enum import Enum
 
 from django.utils import timezone
 
+from complaints.customer_links import survey_token
 from crm.models import Notice
 from tests.crm.routes import ACTORS, SIGNED_IN
 from tests.factories import TEST_PASSWORD
@@ -302,6 +303,57 @@ TABLE: dict[str, tuple[Case, ...]] = {
                 "keep_in_touch_days": "30",
                 "confirmed_new": "1",
             },
+        ),
+    ),
+    "customers:mail": (
+        Case(
+            "an email a customer sent",
+            get=PAGE,
+            post=IGNORES_POST,
+            kwargs=of("inbound_message"),
+        ),
+    ),
+    "customers:mail_attachment": (
+        Case(
+            "a file that came with it",
+            get=PAGE,
+            post=IGNORES_POST,
+            kwargs=of("inbound_attachment"),
+        ),
+    ),
+    # The mail provider's webhook: off (404) while MAILGUN_WEBHOOK_SIGNING_KEY is unset, as
+    # under tests; with a key, tests/complaints/test_replies.py checks its signatures.
+    "mailgun_inbound": (
+        Case(
+            "the inbound webhook, not configured",
+            get=signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+            post=signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+        ),
+    ),
+    "mailgun_inbound_mime": (
+        Case(
+            "the raw MIME inbound webhook, not configured",
+            get=signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+            post=signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+        ),
+    ),
+    # The customer's check-in survey: the signed link is the credential, whoever follows it.
+    "survey:answer": (
+        Case(
+            "the survey of a resolved complaint",
+            get=signed_in(ALLOWED, anonymous=ALLOWED),
+            post=signed_in(ALLOWED, anonymous=ALLOWED),
+            kwargs=lambda w: {
+                "token": survey_token(w.complaint_resolved.pk, w.complaint_resolved.resolved_at)
+            },
+            data=lambda w: {"satisfied": "no", "rating": "2"},
+        ),
+        Case(
+            "a tampered link",
+            get=signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+            post=signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+            kwargs=lambda w: {"token": "not-a-token"},
+            data=lambda w: {"satisfied": "no", "rating": "2"},
         ),
     ),
     "customers:detail": (

@@ -20,6 +20,9 @@ PUBLIC = {
     "password_reset_complete",
     # The customer's check-in survey: its signed link is the credential (complaints/survey.py).
     "survey:answer",
+    # The mail provider's inbound webhook: Mailgun's signature is the credential.
+    "mailgun_inbound",
+    "mailgun_inbound_mime",
 }
 SAMPLE_ARGUMENT = {"int": "1", "str": "x", "slug": "x", "uuid": "0" * 32, "path": "x"}
 

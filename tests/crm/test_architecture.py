@@ -66,6 +66,7 @@ CRM_CORE = {
     "crm/templatetags/reports.py",
     "crm/templatetags/undo.py",
     "crm/text.py",
+    "crm/throttle.py",
     "crm/undo.py",
 }
 # crm's composition: the project's settings and entry points, and the pages that compose the

@@ -25,6 +25,10 @@ EXEMPT = {
     "customers.FollowUpReschedule": (
         "a write-once audit row: written by the reschedule service, never edited or deleted"
     ),
+    "customers.InboundMessage": (
+        "a write-once record of an email received: written by customers/inbound.py only"
+    ),
+    "customers.InboundAttachment": "a write-once file of an email received, kept or refused",
     "complaints.ComplaintUpdate": (
         "a write-once timeline row: written by the services, never edited or deleted"
     ),
