@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from complaints.customer_links import survey_token
 from tests.browser.conftest import PHONE
 from tests.browser.test_call_flow import sign_in
 from tests.world import World, build_world
@@ -54,10 +55,18 @@ PAGES: list[tuple[str, Callable[[World], str]]] = [
     ("Onboardings", lambda w: reverse("onboarding:list")),
     ("Start an onboarding", lambda w: reverse("onboarding:start", args=[w.prospect.pk])),
     ("Onboarding", lambda w: reverse("onboarding:detail", args=[w.onboarding.pk])),
+    ("An email received", lambda w: reverse("customers:mail", args=[w.inbound_message.pk])),
 ]
 VISITOR_PAGES: list[tuple[str, Callable[[World], str]]] = [
     ("Sign in", lambda w: reverse("login")),
     ("Forgot your password?", lambda w: reverse("password_reset")),
+    (
+        "Check-in survey",
+        lambda w: reverse(
+            "survey:answer",
+            args=[survey_token(w.complaint_resolved.pk, w.complaint_resolved.resolved_at)],
+        ),
+    ),
 ]
 
 AXE = Axe()
