@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Value
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +70,8 @@ class InboundMail:
     received_at: datetime
     files: tuple[IncomingFile, ...] = field(default=())
     is_spam: bool = False
+    # The provider's id of this delivery, when it gives one (see InboundMessage.delivery_id).
+    delivery_id: str | None = None
 
 
 ReplyRouter = Callable[[InboundMessage], bool]
@@ -97,18 +99,31 @@ def trim_quoted(text: str) -> str:
 
 @transaction.atomic
 def receive_mail(*, mail: InboundMail) -> InboundMessage | None:
-    """Keep an email once and route it; return None when its Message-ID was received already."""
-    if InboundMessage.objects.filter(message_id=mail.message_id).exists():
+    """Keep an email once and route it; return None when it was received already.
+
+    Received already: its Message-ID (the provider delivered it twice) or the provider's id of
+    the delivery (a signed post replayed) is on an email kept before.
+    """
+    repeated = Q(message_id=mail.message_id)
+    if mail.delivery_id:
+        repeated |= Q(delivery_id=mail.delivery_id)
+    if InboundMessage.objects.filter(repeated).exists():
         return None
-    message = InboundMessage.objects.create(
-        message_id=mail.message_id,
-        received_at=mail.received_at,
-        sender_email=mail.sender_email[:254],
-        sender_name=single_line(mail.sender_name, 200),
-        recipients=",".join(mail.recipients),
-        subject=single_line(mail.subject, 300),
-        text=trim_quoted(mail.text.replace("\x00", "")),
-    )
+    try:
+        # A savepoint: the same email posted twice at once, the second insert loses the race.
+        with transaction.atomic():
+            message = InboundMessage.objects.create(
+                message_id=mail.message_id,
+                delivery_id=mail.delivery_id or None,
+                received_at=mail.received_at,
+                sender_email=mail.sender_email[:254],
+                sender_name=single_line(mail.sender_name, 200),
+                recipients=",".join(mail.recipients),
+                subject=single_line(mail.subject, 300),
+                text=trim_quoted(mail.text.replace("\x00", "")),
+            )
+    except IntegrityError:
+        return None
     for incoming in mail.files:
         attachments.keep_or_refuse(message=message, incoming=incoming)
     for router in reply_routers:

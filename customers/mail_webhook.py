@@ -12,6 +12,7 @@ restarting) is retried by Mailgun itself; the Message-ID keeps the retry from co
 
 import hashlib
 import logging
+from dataclasses import replace
 
 from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
@@ -50,7 +51,8 @@ def mailgun_inbound(request: HttpRequest) -> HttpResponse:
 
 def receive_inbound_mail(sender, event, esp_name, **kwargs) -> None:
     """Receiver of anymail's inbound signal: keep and route the email (customers/inbound.py)."""
-    receive_mail(mail=inbound_mail_from(event.message, received_at=event.timestamp))
+    mail = inbound_mail_from(event.message, received_at=event.timestamp)
+    receive_mail(mail=replace(mail, delivery_id=event.event_id))
 
 
 def inbound_mail_from(message, *, received_at=None) -> InboundMail:

@@ -884,6 +884,11 @@ class InboundMessage(ChoiceLabels, models.Model):
         SPAM = "spam", _("Set aside as spam")
 
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, editable=False)
+    # The provider's own id of the delivery (Mailgun's signed token): unique, so that a signed
+    # post captured and replayed with another message in it is taken for a repeat and ignored.
+    delivery_id = models.CharField(
+        _("delivery"), max_length=255, unique=True, null=True, blank=True, editable=False
+    )
     received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
     sender_email = models.CharField(
         _("from (address)"), max_length=254, blank=True, editable=False

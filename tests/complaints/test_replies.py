@@ -184,3 +184,30 @@ def test_a_reply_to_a_complaint_that_does_not_exist_goes_to_triage(client, owner
     client.post(mailgun.URL, mailgun.parsed_form(to=reply_address(999_999)))
 
     assert FollowUp.objects.get().owner == owner
+
+
+def test_a_signed_post_replayed_with_another_message_is_ignored(client, complaint):
+    first = mailgun.parsed_form(to=reply_address(complaint.pk))
+    replayed = mailgun.parsed_form(
+        to=reply_address(complaint.pk), message_id="<forged@evil.example>", stripped="Refund me!"
+    )
+    for name in ("timestamp", "token", "signature"):
+        replayed[name] = first[name]
+
+    client.post(mailgun.URL, first)
+    response = client.post(mailgun.URL, replayed)
+
+    assert response.status_code == 200
+    assert InboundMessage.objects.count() == 1
+    assert "Refund me!" not in complaint.updates.get(kind=ComplaintUpdate.Kind.FROM_CUSTOMER).text
+
+
+def test_the_webhook_needs_no_csrf_token_nor_a_sign_in(complaint):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        mailgun.URL, mailgun.parsed_form(to=reply_address(complaint.pk))
+    )
+
+    assert response.status_code == 200
+    assert complaint.updates.filter(kind=ComplaintUpdate.Kind.FROM_CUSTOMER).exists()

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 
 from complaints.customer_links import reply_address
 from complaints.models import ComplaintUpdate
@@ -261,3 +262,25 @@ def test_owners_set_the_triage_person_on_the_one_settings_page(client, owner):
     assert saved.status_code == 302
     assert InboundMailSettings.load().triage_person == person
     assert InboundMailSettings.objects.count() == 1
+
+
+def test_the_same_email_received_twice_at_once_is_kept_once(owner, monkeypatch):
+    from django.utils import timezone
+
+    from customers.inbound import InboundMail, receive_mail
+
+    mail = InboundMail(
+        message_id="<race@example.net>",
+        sender_email="robin@nowhere.example",
+        sender_name="",
+        recipients=("replies@tend.example",),
+        subject="Hello",
+        text="Hi",
+        received_at=timezone.now(),
+    )
+    # The other delivery's row lands between the check and the insert.
+    InboundMessage.objects.create(message_id=mail.message_id)
+    monkeypatch.setattr(QuerySet, "exists", lambda queryset: False)
+
+    assert receive_mail(mail=mail) is None
+    assert InboundMessage.objects.count() == 1 and not FollowUp.objects.exists()
