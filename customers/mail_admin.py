@@ -12,7 +12,7 @@ from customers.models import InboundAttachment, InboundMailSettings, InboundMess
 
 @admin.register(InboundMailSettings)
 class InboundMailSettingsAdmin(SimpleHistoryAdmin):
-    """One row, made by migration 0012: who triages email Tend cannot place."""
+    """One row, made by migration 0013: who triages email Tend cannot place."""
 
     list_display = ["__str__", "triage_person"]
     list_select_related = ["triage_person"]

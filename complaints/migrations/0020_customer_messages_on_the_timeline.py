@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0018_remedy_decision_amount_idx"),
+        ("complaints", "0019_report_indexes"),
     ]
 
     operations = [
