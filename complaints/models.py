@@ -748,6 +748,11 @@ class ComplaintUpdate(ChoiceLabels, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:50]}"
 
+    @property
+    def is_from_customer(self) -> bool:
+        """Tell whether the customer wrote it (a reply, a survey answer): no staff author."""
+        return self.kind == self.Kind.FROM_CUSTOMER
+
 
 class RemedyQuerySet(models.QuerySet):
     def awaiting_approval(self):

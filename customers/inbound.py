@@ -21,8 +21,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,14 +146,11 @@ def find_sender(address: str) -> tuple[Customer | None, Contact | None]:
     key = address.strip().lower()
     if not key:
         return None, None
-    customer = Customer.objects.filter(email_key=Lower(Value(key))).order_by("pk").first()
+    customer = Customer.objects.filter(email_key=key).order_by("pk").first()
     if customer is not None:
         return customer, None
     contact = (
-        Contact.objects.filter(email_key=Lower(Value(key)))
-        .select_related("customer")
-        .order_by("pk")
-        .first()
+        Contact.objects.filter(email_key=key).select_related("customer").order_by("pk").first()
     )
     return (contact.customer, contact) if contact else (None, None)
 
@@ -173,8 +169,9 @@ def describe(message: InboundMessage) -> str:
     if message.subject:
         lines.append(_("Subject: %(subject)s") % {"subject": message.subject})
     lines += ["", message.text]
-    kept = [item for item in message.attachments.all() if item.is_kept]
-    refused = [item for item in message.attachments.all() if not item.is_kept]
+    files = list(message.attachments.defer("content"))
+    kept = [item for item in files if item.is_kept]
+    refused = [item for item in files if not item.is_kept]
     if kept:
         lines += ["", _("Attachments kept: %(files)s") % {"files": ", ".join(map(str, kept))}]
     for item in refused:

@@ -211,3 +211,14 @@ def test_the_webhook_needs_no_csrf_token_nor_a_sign_in(complaint):
 
     assert response.status_code == 200
     assert complaint.updates.filter(kind=ComplaintUpdate.Kind.FROM_CUSTOMER).exists()
+
+
+def test_the_complaint_page_shows_the_customer_as_the_author_of_their_reply(
+    client, complaint, staff
+):
+    reply(client, complaint, stripped="Any news?")
+    client.force_login(staff)
+
+    page = client.get(complaint.get_absolute_url()).content.decode()
+
+    assert "From the customer" in page and "· the customer" in page and "Any news?" in page

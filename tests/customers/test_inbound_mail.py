@@ -284,3 +284,21 @@ def test_the_same_email_received_twice_at_once_is_kept_once(owner, monkeypatch):
 
     assert receive_mail(mail=mail) is None
     assert InboundMessage.objects.count() == 1 and not FollowUp.objects.exists()
+
+
+def test_the_email_page_runs_a_constant_number_of_queries(
+    staff_client, staff, django_assert_max_num_queries
+):
+    customer = CustomerFactory(account_owner=staff)
+    message = InboundMessage.objects.create(
+        message_id="<many@example.net>", customer=customer, subject="Photos"
+    )
+    InboundAttachment.objects.bulk_create(
+        InboundAttachment(message=message, filename=f"p{n}.png", size=3, content=b"png")
+        for n in range(30)
+    )
+
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(message.get_absolute_url())
+
+    assert response.content.decode().count("/customers/mail/attachments/") == 30
