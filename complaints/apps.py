@@ -10,6 +10,7 @@ class ComplaintsConfig(AppConfig):
         from complaints import (
             headlines,
             ladders,
+            messages,
             my_day,
             remedy_sections,
             report_sections,
@@ -21,6 +22,7 @@ class ComplaintsConfig(AppConfig):
         from crm.my_day import register_section
         from crm.reporting import register_report_section
         from customers import extensions
+        from customers.messaging import previews
 
         for clock in ladders.LADDERS:
             ladder.register(clock)
@@ -29,6 +31,7 @@ class ComplaintsConfig(AppConfig):
         extensions.register_health(timeline.complaint_health)
         extensions.register_open_work(timeline.has_open_complaints)
         extensions.register_action(timeline.log_complaint_action)
+        previews.register_sample(messages.complaint_sample)
         # Supervisors' waiting approvals and their team's breaches come first.
         register_headlines(headlines.complaint_headlines, order=10)
         register_section(my_day.approval_sections, order=10)
