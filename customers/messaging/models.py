@@ -173,6 +173,10 @@ class MessagingSettings(models.Model):
     class Meta:
         verbose_name = _("message settings")
         verbose_name_plural = _("message settings")
+        # Owners only: front-line staff may add and change most of customers, not these.
+        permissions = [
+            ("manage_customer_messages", _("Can edit the messages sent to customers")),
+        ]
 
     def __str__(self):
         return str(self._meta.verbose_name).capitalize()

@@ -45,3 +45,16 @@ def callback_sample(event: str) -> tuple | None:
     if follow_up is None:
         return None
     return follow_up.customer, None, callback_values(follow_up)
+
+
+def render_preview(template) -> tuple[str, str] | None:
+    """Return the template's subject and body filled for the latest case, or None."""
+    from customers.messaging.placeholders import fill
+    from customers.messaging.services import Composer
+
+    sample = sample_for(template.event)
+    if sample is None:
+        return None
+    customer, contact, values = sample
+    filled = Composer(events=[]).values(customer, contact, values)
+    return fill(template.subject, filled), fill(template.body, filled)

@@ -43,6 +43,9 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "permissions": [
+                    ("manage_customer_messages", "Can edit the messages sent to customers")
+                ],
                 "verbose_name": "message settings",
                 "verbose_name_plural": "message settings",
             },
