@@ -180,7 +180,6 @@ class CustomerAdmin(ArchiveInsteadOfDeleteAdmin, CsvImportExportAdmin, SimpleHis
         "kind",
         "preferred_channel",
         "do_not_contact",
-        "no_messages",
         HasOpenFollowUpsFilter,
         ("account_owner", admin.RelatedOnlyFieldListFilter),
         "lost_reason",

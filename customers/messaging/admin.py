@@ -95,9 +95,11 @@ class MessagingSettingsAdmin(OwnersEditAdmin):
     list_display = ["__str__", "sender_name"]
     fields = ["sender_name", "signature"]
 
-    # One row: the data migration writes it; a second would never be read.
+    # One row, written by the data migration: a second would never be read. (Asking the
+    # database whether it exists would cost a query on every admin page, whose navigation
+    # asks each model whether it may be added.)
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and not MessagingSettings.objects.exists()
+        return False
 
 
 @admin.register(CustomerMessage)
