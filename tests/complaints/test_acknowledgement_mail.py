@@ -26,7 +26,7 @@ class Inbox:
     def __init__(self):
         self.received = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         self.received.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
