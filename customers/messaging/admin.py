@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from crm.admin_records import WrittenByCodeAdmin
 from customers.messaging import delivery
@@ -43,7 +44,7 @@ class MessageTemplateForm(forms.ModelForm):
         return check_placeholders(self.cleaned_data["body"])
 
 
-class OwnersEditAdmin(admin.ModelAdmin):
+class OwnersEditAdmin(SimpleHistoryAdmin):
     """Seen by whoever may view it; added to and changed by owners only."""
 
     def has_add_permission(self, request):

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from crm.choices import ChoiceLabels
 from crm.models import OutboxItem, OutboxQuerySet
@@ -143,6 +144,8 @@ class MessageTemplate(ChoiceLabels, models.Model):
     )
     body = models.TextField(_("body"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
@@ -169,6 +172,8 @@ class MessagingSettings(models.Model):
     signature = models.TextField(
         _("signature"), blank=True, help_text=_("Shown as {signature} in templates.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("message settings")
