@@ -287,3 +287,44 @@ def test_a_booked_call_back_tells_when_we_will_call(staff):
     assert f"will call you back by {when(callback.due_at)}" in message.body
     assert message.about == callback
     assert message.reply_to == ""
+
+
+def test_the_promise_form_sent_twice_tells_the_customer_once(staff_client, staff):
+    complaint = log(staff, CustomerFactory())
+    form = {
+        "promise-promised_by": "2026-11-25T15:00",
+        "version": complaint.version,
+    }
+
+    first = staff_client.post(f"/complaints/{complaint.pk}/do/promise/", form)
+    second = staff_client.post(f"/complaints/{complaint.pk}/do/promise/", form)
+
+    # the second, from a page opened before the first, is refused as stale
+    assert (first.status_code, second.status_code) == (302, 400)
+    assert CustomerMessage.objects.filter(event__startswith="promise_").count() == 1
+    assert ComplaintUpdate.objects.filter(kind=ComplaintUpdate.Kind.PROMISE).count() == 1
+
+
+def test_two_sweeps_at_once_write_one_survey_per_complaint(staff, clock):
+    complaint = resolve(staff, log(staff, CustomerFactory()))
+    clock.set(NOW + CHECK_IN_DUE)
+    resolution = int(complaint.resolved_at.timestamp())
+    key = f"check_in_survey:complaint:{complaint.pk}:resolved-{resolution}"
+    # the other sweep wrote it between this one's read and its write
+    CustomerMessage.objects.create(
+        customer=complaint.customer, event=MessageEvent.CHECK_IN_SURVEY, event_key=key
+    )
+
+    rows = messages.queue_messages(
+        [
+            messages.Composer(events=[MessageEvent.CHECK_IN_SURVEY]).compose(
+                customer=complaint.customer,
+                event=MessageEvent.CHECK_IN_SURVEY,
+                event_key=key,
+                values={},
+            )
+        ]
+    )
+
+    assert len(rows) == 1
+    assert CustomerMessage.objects.filter(event_key=key).count() == 1
