@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0018_remedy_decision_amount_idx"),
-        ("customers", "0013_default_message_templates"),
+        ("complaints", "0019_report_indexes"),
+        ("customers", "0014_default_message_templates"),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ import crm.text
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("customers", "0011_report_indexes"),
+        ("customers", "0012_report_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

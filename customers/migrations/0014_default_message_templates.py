@@ -90,6 +90,6 @@ def add_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0012_customer_messages")]
+    dependencies = [("customers", "0013_customer_messages")]
 
     operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]
