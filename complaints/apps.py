@@ -10,6 +10,7 @@ class ComplaintsConfig(AppConfig):
         from complaints import (
             headlines,
             ladders,
+            messages,
             my_day,
             remedy_sections,
             replies,
@@ -22,6 +23,7 @@ class ComplaintsConfig(AppConfig):
         from crm.my_day import register_section
         from crm.reporting import register_report_section
         from customers import extensions, inbound
+        from customers.messaging import previews
 
         for clock in ladders.LADDERS:
             ladder.register(clock)
@@ -32,6 +34,7 @@ class ComplaintsConfig(AppConfig):
         extensions.register_action(timeline.log_complaint_action)
         # Replies to a complaint's own address thread into it before any other routing.
         inbound.register_reply_router(replies.thread_reply)
+        previews.register_sample(messages.complaint_sample)
         # Supervisors' waiting approvals and their team's breaches come first.
         register_headlines(headlines.complaint_headlines, order=10)
         register_section(my_day.approval_sections, order=10)

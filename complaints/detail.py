@@ -145,7 +145,7 @@ def detail_context(request, complaint: Complaint, **bound_forms) -> dict:
         "expectation_note": expectation_note(complaint),
         "deadlines": complaint.deadlines(),
         "updates": list(
-            complaint.updates.select_related("author").order_by("-created_at", "-pk")[
+            complaint.updates.select_related("author", "message").order_by("-created_at", "-pk")[
                 :UPDATES_SHOWN
             ]
         ),

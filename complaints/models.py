@@ -725,6 +725,17 @@ class ComplaintUpdate(ChoiceLabels, models.Model):
     # For a customer update: whether it came by the time the update was due (the customer-
     # update clock kept); empty for other lines and for updates logged before it was recorded.
     on_time = models.BooleanField(_("on time"), null=True, editable=False)
+    # For a promised time set or moved: the message that told the customer, their record of it
+    # (its status says whether it reached them).
+    message = models.ForeignKey(
+        "customers.CustomerMessage",
+        verbose_name=_("message to the customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("complaint update")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints import messages
 from complaints.authority import Authority, approvers_for, authority_of
 from complaints.intake import (
     EarlierComplaints,
@@ -67,7 +68,16 @@ def may_act_on(user, complaint: Complaint) -> bool:
 
 
 def _record(
-    complaint, *, actor, kind, text="", channel="", from_status="", to_status="", on_time=None
+    complaint,
+    *,
+    actor,
+    kind,
+    text="",
+    channel="",
+    from_status="",
+    to_status="",
+    on_time=None,
+    message=None,
 ):
     return ComplaintUpdate.objects.create(
         complaint=complaint,
@@ -78,6 +88,7 @@ def _record(
         from_status=from_status,
         to_status=to_status,
         on_time=on_time,
+        message=message,
     )
 
 
@@ -166,6 +177,7 @@ def log_complaint(
     complaint.reference = reference_for(complaint.pk)
     complaint.save(update_fields=["reference"])
     _record(complaint, actor=actor, kind=ComplaintUpdate.Kind.NOTE, text=_("Complaint logged."))
+    messages.tell_complaint_logged(complaint)
     # After commit, and robustly: a broker that is down must not lose the complaint; the
     # deadline sweep runs any intake that did not happen (see process_pending_intakes).
     from complaints.tasks import process_complaint_intake
@@ -337,7 +349,9 @@ def set_promised_time(
             "new": f"{timezone.localtime(promised_by):%a %d %b %H:%M}",
             "reason": reason,
         }
-    _record(complaint, actor=actor, kind=ComplaintUpdate.Kind.PROMISE, text=text)
+    # The message that tells the customer is the record that they were told.
+    told = messages.tell_promise(complaint, moved=old is not None, reason=reason)
+    _record(complaint, actor=actor, kind=ComplaintUpdate.Kind.PROMISE, text=text, message=told)
     complaint.save()
     return complaint
 
@@ -516,6 +530,7 @@ def deliver_remedy(*, actor, remedy: Remedy, expected_version=None) -> Remedy:
         text=_("%(remedy)s delivered.") % {"remedy": remedy},
     )
     complaint.save()
+    messages.tell_remedy_delivered(complaint, remedy)
     return remedy
 
 
@@ -543,6 +558,7 @@ def resolve(
     customer_services.add_follow_up(
         actor=actor, follow_up=build_check_in(complaint=complaint, actor=actor, resolved_at=now)
     )
+    messages.tell_resolved(complaint, note=note)
     return complaint
 
 

@@ -22,10 +22,12 @@ from complaints.customer_links import (
 )
 from complaints.survey_forms import SurveyForm
 from crm import throttle
+from customers.messaging.models import MessagingSettings
 
 
 def _page(request, name: str, status: int = 200, **context) -> HttpResponse:
-    context["business_name"] = settings.BUSINESS_NAME
+    # The name customers know from Tend's messages (owners set it in the admin).
+    context["business_name"] = MessagingSettings.load().sender_name
     return render(request, f"complaints/survey/{name}.html", context, status=status)
 
 

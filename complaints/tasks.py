@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from complaints import services
+from complaints import messages, services
 
 
 @shared_task
@@ -13,3 +13,9 @@ def process_complaint_intake(complaint_id: int) -> None:
 def process_pending_intakes() -> int:
     """Run the intakes whose task never reached a worker (beat: every five minutes)."""
     return services.process_pending_intakes()
+
+
+@shared_task(ignore_result=True)
+def send_check_in_surveys() -> int:
+    """Send the survey link of every check-in fallen due (beat: every fifteen minutes)."""
+    return messages.send_check_in_surveys()

@@ -127,15 +127,39 @@ class PasswordResetRequest(models.Model):
         return f"{self.email} ({self.requested_at.isoformat()})"
 
 
-class NoticeQuerySet(models.QuerySet):
+class OutboxQuerySet(models.QuerySet):
     def due(self, *, now):
-        """Queued notices due an attempt: never tried, retrying, or claimed too long ago."""
-        return self.filter(status=Notice.Status.QUEUED, next_attempt_at__lte=now)
+        """Queued rows due an attempt: never tried, retrying, or claimed too long ago."""
+        return self.filter(status="queued", next_attempt_at__lte=now)
 
     def failed_since(self, since):
-        """Notices that could not be emailed, created since the given time."""
-        return self.filter(status=Notice.Status.FAILED, created_at__gte=since)
+        """Rows that could not be sent, created since the given time."""
+        return self.filter(status="failed", created_at__gte=since)
 
+
+class OutboxItem(models.Model):
+    """What the outbox (crm/outbox.py) keeps on each row it delivers, whatever the row says.
+
+    A concrete outbox (staff notices, customer messages) adds who it goes to and what it says,
+    a ``status`` with the values queued, sent, failed and skipped, and a partial index on
+    ``next_attempt_at`` for the queued rows.
+    """
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # When a sender may next take the row: now when written, later after a failure (the
+    # backoff), and a lease ahead while one sends it, so a sender that died is replaced.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # Who took it last: a sender reads back exactly the rows its own claim won.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class NoticeQuerySet(OutboxQuerySet):
     def addressed_to(self, user):
         """Notices to this person, whatever became of their email."""
         return self.filter(recipient=user)
@@ -149,7 +173,7 @@ class NoticeQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-pk")
 
 
-class Notice(ChoiceLabels, models.Model):
+class Notice(ChoiceLabels, OutboxItem):
     """One message to one person, kept in the database until it has been emailed.
 
     The row is written in the transaction of the change it tells about, so a broker that is
@@ -173,18 +197,9 @@ class Notice(ChoiceLabels, models.Model):
     path = models.CharField(
         _("link"), max_length=500, blank=True, validators=[validate_single_line]
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     status = models.CharField(
         _("email"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    # When a sender may next take the notice: now when written, later after a failure (the
-    # backoff), and a lease ahead while one sends it, so a sender that died is replaced.
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    # Who took it last: a sender reads back exactly the rows its own claim won.
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # When the recipient opened it in the app (/notices/) or marked it read; email is apart.
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

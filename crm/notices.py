@@ -5,50 +5,39 @@ task with the row's id. With the broker down the row waits and the catch-up (bea
 minutes) sends it. A sender first claims the row with a conditional update, so two deliveries
 of one task send one email, and a sender that died mid-send is replaced once its lease runs
 out. A failing send is retried with backoff and after MAX_ATTEMPTS marked failed: logged at
-ERROR, listed in the admin and counted on owners' My day.
+ERROR, listed in the admin and counted on owners' My day. The claiming, leases, retries and
+catch-up are the shared outbox's (crm/outbox.py); this module says what a notice is and how one
+is emailed.
 """
 
 import logging
 import re
-import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from crm import outbox
 from crm.background import enqueue_after_commit
 from crm.models import Notice
+from crm.outbox import (  # noqa: F401 — the outbox's policy, read by callers from here too
+    CATCH_UP_AFTER,
+    FAILED_SHOWN_FOR,
+    LEASE,
+    MAX_ATTEMPTS,
+)
 
 logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Tend] "
 SUBJECT_MAX_LENGTH = Notice._meta.get_field("subject").max_length
 PATH_MAX_LENGTH = Notice._meta.get_field("path").max_length
-ERROR_MAX_LENGTH = 2000
-# Attempts before a notice is marked failed; the waits between them double from FIRST_RETRY
-# (1, 2, 4, 8, 16 minutes), which rides out a mail server restarting or a short outage.
-MAX_ATTEMPTS = 6
-FIRST_RETRY = timedelta(minutes=1)
-# How long a claim holds a notice. A sender still without an answer by then is taken to have
-# died and another sends the notice: longer than a batch of sends can take (EMAIL_TIMEOUT
-# each), or a slow sender and its replacement would both send.
-LEASE = timedelta(minutes=15)
-# The catch-up leaves a due notice this long to its own task, which normally runs at once.
-CATCH_UP_AFTER = timedelta(minutes=2)
-# The catch-up sends this many per batch (four queries each), at most MAX_BATCHES per run;
-# the rest wait for the next run, so that a backlog never makes one run take hours.
-BATCH_SIZE = 25
-MAX_BATCHES = 20
-# A queued notice still unsent this long after it was due is reported overdue by /healthz:
-# past the catch-up's next run, so neither the task nor the catch-up is sending mail.
-OVERDUE_AFTER = timedelta(minutes=15)
-# Failures older than this no longer count on My day ("in the last week"); they stay listed
-# in the admin.
-FAILED_SHOWN_FOR = timedelta(days=7)
+# The catch-up sends this many per batch (see crm.outbox.BATCH_SIZE).
+BATCH_SIZE = outbox.BATCH_SIZE
 
 # C0 and C1 control characters (CR, LF, NUL, tab …) and the Unicode line and paragraph
 # separators: any of them in a mail header either breaks the header or refuses to send.
@@ -120,32 +109,15 @@ def send_notice(*, notice_id: int, now: datetime | None = None) -> Notice | None
     Returns None when there was nothing to do: sent already, failed, taken by another sender,
     or waiting for its next attempt.
     """
-    now = now or timezone.now()
-    claimed = _claim([notice_id], now)
-    if not claimed:
-        return None
-    _send(claimed, now)
-    return claimed[0]
+    return outbox.send_one(NOTICES, row_id=notice_id, now=now)
 
 
 def send_due_notices(*, now: datetime | None = None) -> int:
     """Send the queued notices whose task never ran or whose retry is overdue; return how many.
 
-    Catches up after the broker was down or a worker died. Each batch costs four queries
-    beyond the sends; a batch that sends nothing at all (the mail server is down) ends the run.
+    Catches up after the broker was down or a worker died (see crm.outbox.send_due).
     """
-    now = now or timezone.now()
-    waiting = Notice.objects.due(now=now - CATCH_UP_AFTER).order_by("next_attempt_at", "pk")
-    sent = 0
-    for _batch in range(MAX_BATCHES):
-        ids = list(waiting.values_list("pk", flat=True)[:BATCH_SIZE])
-        if not ids:
-            break
-        sent_now, failed_now = _send(_claim(ids, now), now)
-        sent += sent_now
-        if len(ids) < BATCH_SIZE or (failed_now and not sent_now):
-            break
-    return sent
+    return outbox.send_due(NOTICES, now=now, batch_size=BATCH_SIZE)
 
 
 @transaction.atomic
@@ -153,10 +125,7 @@ def resend_notices(*, notices: QuerySet) -> int:
     """Queue the failed notices among these again, with fresh attempts; return how many."""
     from crm.tasks import send_notice
 
-    ids = list(notices.filter(status=Notice.Status.FAILED).values_list("pk", flat=True))
-    Notice.objects.filter(pk__in=ids, status=Notice.Status.FAILED).update(
-        status=Notice.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
-    )
+    ids = outbox.requeue_failed(NOTICES, notices)
     for notice_id in ids:
         enqueue_after_commit(send_notice, notice_id)
     return len(ids)
@@ -169,85 +138,33 @@ def failed_notice_count(*, now: datetime | None = None) -> int:
 
 
 def outbox_health(*, now: datetime | None = None) -> dict[str, int]:
-    """Count the notices lately failed and those waiting past their time (for /healthz)."""
-    now = now or timezone.now()
-    return {
-        "notices_failed": failed_notice_count(now=now),
-        "notices_overdue": Notice.objects.due(now=now - OVERDUE_AFTER).count(),
-    }
+    """Count what every outbox (notices, customer messages) lately failed or holds overdue.
+
+    For /healthz: either says that mail is not going out.
+    """
+    counts = outbox.health(now=now)
+    return {"notices_failed": counts["failed"], "notices_overdue": counts["overdue"]}
 
 
-def _claim(ids: list[int], now: datetime) -> list[Notice]:
-    """Take the due notices among ids for this sender; return those it won, with recipients."""
-    token = uuid.uuid4()
-    # The conditional update is the claim: of two senders racing for a row, the database
-    # lets one through; the lease moves the next attempt ahead so the other finds it not due.
-    claimed = (
-        Notice.objects.due(now=now)
-        .filter(pk__in=ids)
-        .update(claim=token, attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
+def _deliver(notice: Notice) -> None:
+    """Email one claimed notice; someone without an email address, or gone, is skipped."""
+    recipient = notice.recipient
+    if not (recipient.email and recipient.is_active):
+        raise outbox.Skip("")
+    # Looked up here, at call time, so that tests may stand in for the mail server.
+    send_mail(mail_subject(notice), mail_body(notice), None, [recipient.email])
+
+
+NOTICES = outbox.register(
+    outbox.Outbox(
+        name="notices",
+        model=Notice,
+        deliver=_deliver,
+        describe=lambda notice: f"user {notice.recipient_id}",
+        related=("recipient",),
+        logger=logger,
     )
-    if not claimed:
-        return []
-    return list(
-        Notice.objects.filter(pk__in=ids, claim=token).select_related("recipient").order_by("pk")
-    )
-
-
-def _send(notices: list[Notice], now: datetime) -> tuple[int, int]:
-    """Email the claimed notices and record each outcome; return how many were sent, failed."""
-    sent, skipped, failed = [], [], []
-    for notice in notices:
-        recipient = notice.recipient
-        if not (recipient.email and recipient.is_active):
-            notice.status = Notice.Status.SKIPPED
-            skipped.append(notice.pk)
-            continue
-        try:
-            send_mail(mail_subject(notice), mail_body(notice), None, [recipient.email])
-        # Whatever the failure (SMTP, a header, an address), it is recorded, never lost.
-        except Exception as error:
-            _record_failure(notice, error, now)
-            failed.append(notice)
-        else:
-            notice.status = Notice.Status.SENT
-            sent.append(notice.pk)
-    # Outcomes are written per batch, not per send: a sender that dies mid-batch leaves its sent
-    # notices claimed, and they go out again once the lease runs out (at least once, never lost).
-    if sent:
-        Notice.objects.filter(pk__in=sent).update(
-            status=Notice.Status.SENT, sent_at=timezone.now()
-        )
-    if skipped:
-        Notice.objects.filter(pk__in=skipped).update(status=Notice.Status.SKIPPED)
-    if failed:
-        Notice.objects.bulk_update(failed, ["status", "last_error", "next_attempt_at"])
-    return len(sent), len(failed)
-
-
-def _record_failure(notice: Notice, error: Exception, now: datetime) -> None:
-    notice.last_error = f"{type(error).__name__}: {error}".replace("\x00", "")[:ERROR_MAX_LENGTH]
-    if notice.attempts >= MAX_ATTEMPTS:
-        notice.status = Notice.Status.FAILED
-        logger.error(
-            "Notice %s to user %s failed after %s attempts and will not be retried: %s",
-            notice.pk,
-            notice.recipient_id,
-            notice.attempts,
-            notice.last_error,
-            exc_info=error,
-        )
-        return
-    notice.next_attempt_at = now + FIRST_RETRY * 2 ** (notice.attempts - 1)
-    logger.warning(
-        "Notice %s to user %s failed (attempt %s of %s), retrying at %s: %s",
-        notice.pk,
-        notice.recipient_id,
-        notice.attempts,
-        MAX_ATTEMPTS,
-        notice.next_attempt_at.isoformat(),
-        notice.last_error,
-    )
+)
 
 
 def mail_subject(notice: Notice) -> str:

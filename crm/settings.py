@@ -8,6 +8,7 @@ The defaults are the embedded mode: SQLite and a Celery broker that needs no ser
 and, to scale out, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -208,13 +209,22 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # A file with more rows than this is imported by a background job that shows its progress.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
 
-# Email: printed to the console unless an SMTP host is given.
+# Email: printed to the console unless an SMTP host is given, or EMAIL_BACKEND names another
+# backend, such as a provider's through django-anymail ("anymail.backends.mailgun.EmailBackend").
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "django.core.mail.backends.console.EmailBackend",
 )
+# django-anymail's settings, each from an environment variable named ANYMAIL_<SETTING>:
+# ANYMAIL_MAILGUN_API_KEY=… becomes ANYMAIL["MAILGUN_API_KEY"] (see the README).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -228,23 +238,30 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # about a complaint carries it plus-addressed (replies+c-000123-<tag>@…) so that the reply
 # threads into the complaint (complaints/customer_links.py). Empty: messages carry no Reply-To.
 REPLY_ADDRESS = env_str("REPLY_ADDRESS")
-# The business's name as customers know it, on the pages they see (the check-in survey).
-BUSINESS_NAME = env_str("BUSINESS_NAME")
 # The public check-in survey page answers at most this many requests per client address in a
 # window (crm/throttle.py), then a polite "wait a moment".
 SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 20, minimum=1)
 SURVEY_RATE_WINDOW = timedelta(minutes=env_int("SURVEY_RATE_WINDOW_MINUTES", 10, minimum=1))
 # Customers' email reaching Tend through the mail provider's inbound webhook (README "Replies
 # from customers"). Mailgun signs every post with the webhook signing key; without the key the
-# webhook answers 404. A webhook secret adds HTTP basic auth (user:password in the route's URL).
-ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY")}
-if env_str("ANYMAIL_WEBHOOK_SECRET"):
-    ANYMAIL["WEBHOOK_SECRET"] = env_str("ANYMAIL_WEBHOOK_SECRET")
+# webhook answers 404. A webhook secret (ANYMAIL_WEBHOOK_SECRET, read with the other ANYMAIL_
+# settings above) adds HTTP basic auth (user:password in the route's URL).
+ANYMAIL.setdefault("MAILGUN_WEBHOOK_SIGNING_KEY", env_str("MAILGUN_WEBHOOK_SIGNING_KEY"))
 # Each attachment of an inbound email up to this size (MB) is kept; a larger one is refused.
 INBOUND_ATTACHMENT_MAX_BYTES = env_int("INBOUND_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 # A reply this many days or fewer after a complaint was closed (or resolved) reopens it; a later
 # one becomes a follow-up for its owner.
 REPLY_REOPENS_WITHIN = timedelta(days=env_int("REPLY_REOPENS_WITHIN_DAYS", 14, minimum=0))
+# Text messages to customers (customers/messaging/sms.py): printed to the console, sent through
+# Twilio's API, or off (customers who prefer texts get email).
+SMS_BACKEND = env_choice("SMS_BACKEND", "console", {"CONSOLE", "TWILIO", "OFF"}).lower()
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM = env_str("TWILIO_FROM")
+if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM."
+    )
 # Tend's own address, for links in the mail it sends.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -366,6 +383,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm.tasks.resume_import_jobs",
         "schedule": 300.0,
         "options": {"expires": 300},
+    },
+    # Customer messages whose task never ran (the broker was down) or whose retry is due.
+    "customer-message-catch-up": {
+        "task": "customers.tasks.send_due_customer_messages",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Resolved complaints whose check-in fell due get the survey link (once per resolution).
+    "check-in-surveys": {
+        "task": "complaints.tasks.send_check_in_surveys",
+        "schedule": 900.0,
+        "options": {"expires": 900},
     },
     "daily-digest": {
         "task": "customers.tasks.send_daily_digests",

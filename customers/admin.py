@@ -227,6 +227,7 @@ class CustomerAdmin(ArchiveInsteadOfDeleteAdmin, CsvImportExportAdmin, SimpleHis
                     "contact_days",
                     ("contact_from", "contact_until"),
                     "do_not_contact",
+                    "no_messages",
                     "keep_in_touch_days",
                 ]
             },
@@ -481,3 +482,7 @@ class DigestLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The admin of messages to customers lives beside them (customers/messaging/admin.py).
+from customers.messaging import admin as messaging_admin  # noqa: E402, F401

@@ -7,11 +7,13 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from crm import ladder, trigram_search
+        from crm import ladder, outbox, trigram_search
         from crm.headlines import register_headlines
         from crm.my_day import register_section
         from crm.reporting import register_report_section
         from customers import extensions, headlines, ladders, my_day, retention_sections, timeline
+        from customers.messaging import delivery, previews
+        from customers.messaging import timeline as message_timeline
         from customers.models import Contact, Customer, FollowUp
 
         register_section(my_day.team_overdue_sections, order=30)
@@ -27,6 +29,11 @@ class CustomersConfig(AppConfig):
         extensions.register_timeline(timeline.follow_up_entries)
         extensions.register_health(timeline.follow_up_health)
         extensions.register_open_work(timeline.has_open_follow_ups)
+
+        extensions.register_timeline(message_timeline.message_entries)
+        # The customer messages' outbox, counted by /healthz with the notices'.
+        outbox.register(delivery.MESSAGES)
+        previews.register_sample(previews.callback_sample)
 
         from anymail.signals import inbound
 

@@ -52,6 +52,7 @@ CUSTOMER_RECORD_FIELDS = (
     "contact_from",
     "contact_until",
     "do_not_contact",
+    "no_messages",
     "interests",
     "goals",
     "keep_in_touch_days",
@@ -171,6 +172,13 @@ class Customer(ChoiceLabels, models.Model):
         _("do not contact"),
         default=False,
         help_text=_("No proactive contact such as keep-in-touch calls; service continues."),
+    )
+    no_messages = models.BooleanField(
+        _("no messages at all"),
+        default=False,
+        help_text=_(
+            "Opted out of every message from Tend, even about their own complaint or call back."
+        ),
     )
     interests = models.CharField(
         _("interests"),
@@ -973,3 +981,16 @@ class InboundAttachment(models.Model):
     @property
     def is_kept(self) -> bool:
         return not self.refused_because
+
+
+# The messages to customers live in their own module (customers/messaging/); Django finds
+# models through this one.
+from customers.messaging.models import (  # noqa: E402
+    CustomerMessage as CustomerMessage,
+)
+from customers.messaging.models import (  # noqa: E402
+    MessageTemplate as MessageTemplate,
+)
+from customers.messaging.models import (  # noqa: E402
+    MessagingSettings as MessagingSettings,
+)

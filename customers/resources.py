@@ -12,7 +12,7 @@ numbers a spreadsheet shows.
 Columns (a missing column leaves that field alone; a blank ``id`` creates a new record):
 
 - customers: ``id, name, kind, status, account_owner, phone, email, address, preferred_channel,
-  contact_days, contact_from, contact_until, do_not_contact, interests, goals,
+  contact_days, contact_from, contact_until, do_not_contact, no_messages, interests, goals,
   keep_in_touch_days, became_customer_on, lost_on, lost_reason``. ``account_owner`` is a
   username; ``contact_days`` is a list of weekday names (``Mon, Wed`` or ``monday wednesday``);
   choices take their stored value or their label (``active`` or ``Active``); dates are
@@ -360,6 +360,9 @@ class CustomerResource(AllOrNothingResource):
     )
     do_not_contact = fields.Field(
         attribute="do_not_contact", column_name="do_not_contact", widget=YesNoWidget()
+    )
+    no_messages = fields.Field(
+        attribute="no_messages", column_name="no_messages", widget=YesNoWidget()
     )
     interests = fields.Field(
         attribute="interests", column_name="interests", widget=widgets.CharWidget()

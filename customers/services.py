@@ -20,6 +20,7 @@ from crm.calendar import BusinessCalendar, add_business_minutes, business_minute
 from crm.notices import notify
 from crm.people import require
 from customers.extensions import open_work_condition
+from customers.messaging import services as messaging
 from customers.models import (
     KEEPING_OUTCOMES,
     Channel,
@@ -332,6 +333,7 @@ def log_interaction(
             channel=channel if channel in {Channel.PHONE, Channel.VIDEO} else Channel.PHONE,
             source=interaction,
         )
+        messaging.tell_callback_booked(follow_up=callback, contact=contact)
     return interaction, callback
 
 

@@ -3,8 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from crm import ladder
+from crm import ladder, outbox
 from customers import sweeps
+from customers.messaging import delivery
 
 # The periodic tasks need no retry of their own for the sweep: beat runs it again in five
 # minutes. The daily ones retry a locked database (SQLite); being idempotent, a retry redoes
@@ -29,3 +30,19 @@ def plan_keep_in_touch() -> int:
 def send_daily_digests() -> int:
     """Send the day's digests once the business has opened (beat: hourly)."""
     return sweeps.send_daily_digests()
+
+
+# As for staff notices: the outbox counts attempts and decides when to give up; Celery only
+# schedules the retry, and a retry that cannot reach the broker is found by the catch-up.
+@shared_task(bind=True, ignore_result=True, max_retries=None)
+def send_customer_message(self, message_id: int) -> None:
+    """Send one message to a customer; one that failed with attempts left is tried again."""
+    wait = outbox.retry_wait(delivery.send_customer_message(message_id=message_id))
+    if wait is not None:
+        raise self.retry(countdown=wait)
+
+
+@shared_task(ignore_result=True)
+def send_due_customer_messages() -> int:
+    """Send the messages whose task never ran or is overdue (beat: every five minutes)."""
+    return delivery.send_due_customer_messages()

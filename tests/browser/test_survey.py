@@ -8,6 +8,7 @@ from complaints import services
 from complaints.customer_links import survey_token
 from complaints.models import Complaint
 from crm.models import Notice
+from customers.messaging.models import MessagingSettings
 from tests.browser.test_call_flow import fits_the_phone
 from tests.factories import ComplaintFactory
 
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_customer_answers_not_satisfied_and_the_link_works_once(
-    page: Page, live_server, staff, screenshots, csp_violations, settings
+    page: Page, live_server, staff, screenshots, csp_violations
 ):
-    settings.BUSINESS_NAME = "Harbour Bakery"
+    MessagingSettings.objects.update_or_create(pk=1, defaults={"sender_name": "Harbour Bakery"})
     complaint = services.resolve(
         actor=staff,
         complaint=ComplaintFactory(

@@ -15,6 +15,7 @@ from complaints.customer_links import (
 )
 from complaints.models import Complaint, ComplaintUpdate, RootCause
 from crm.models import Notice
+from customers.messaging.models import MessagingSettings
 from customers.models import FollowUp
 from tests.factories import ComplaintFactory
 
@@ -53,9 +54,9 @@ def test_the_survey_answers_at_the_path_the_links_carry():
 
 
 def test_the_page_asks_its_questions_without_signing_in_and_shows_nothing_internal(
-    client, resolved, settings
+    client, resolved
 ):
-    settings.BUSINESS_NAME = "Harbour Bakery"
+    MessagingSettings.objects.update_or_create(pk=1, defaults={"sender_name": "Harbour Bakery"})
     other = ComplaintFactory(customer=resolved.customer, customer_words="Another complaint.")
 
     response = client.get(survey_path(resolved))

@@ -49,6 +49,7 @@ CRM_CORE = {
     "crm/my_day.py",
     "crm/ladder.py",
     "crm/notices.py",
+    "crm/outbox.py",
     "crm/form_renderer.py",
     "crm/paging.py",
     "crm/postgres_only.py",

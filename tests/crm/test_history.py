@@ -20,6 +20,9 @@ EXEMPT = {
     "customers.DigestLog": "bookkeeping written by the digest task to send each digest once",
     "crm.WeeklyReportLog": "bookkeeping written by the weekly report task to send each week once",
     "crm.Notice": "the outbox's own record of what was sent: written by crm.notices, read-only",
+    "customers.CustomerMessage": (
+        "the outbox's own record of what a customer was sent: written by customers.messaging"
+    ),
     "crm.PasswordResetRequest": "a throttle counter, kept only for the throttling window",
     "crm.ImportJob": "a background import's progress, written by the import worker only",
     "customers.FollowUpReschedule": (

@@ -218,8 +218,9 @@ def test_detail_runs_a_constant_number_of_queries_with_300_timeline_entries(
     )
     FollowUpFactory.create_batch(100, customer=customer, owner=factory_cycle(staff))
     # session, user, customer, contacts, permissions, actions (1), health (3), and the timeline
-    # providers: interactions, follow-ups (+ their sources), complaints, onboardings and steps.
-    with django_assert_max_num_queries(16):
+    # providers: interactions, follow-ups (+ their sources), messages to the customer,
+    # complaints, onboardings and steps.
+    with django_assert_max_num_queries(17):
         response = staff_client.get(f"/customers/{customer.pk}/")
     assert len(response.context["timeline"]) == 300
 
