@@ -1,4 +1,8 @@
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,17 +12,67 @@ from crm.text import SearchField
 from customers import reports
 from customers.extensions import open_work_condition
 from customers.forms import PersonChoiceField, staff_choices
-from customers.models import Channel, Customer, FollowUp
+from customers.models import Channel, Customer, FollowUp, FollowUpReschedule
+
+# The largest key a filter accepts: anything larger is no row, and SQLite refuses it outright.
+KEY_MAX = 2**63 - 1
 
 
 class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+class KeyChoiceField(forms.ModelChoiceField):
+    """A row chosen by its key in a query string; a key out of the database's range is no row."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                key = int(value)
+            except (TypeError, ValueError):
+                key = 0
+            if not 0 < key <= KEY_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
+
+class TeamFilter(django_filters.ModelChoiceFilter):
+    """Rows whose person (``field_name``, a user) belongs to a team (an auth Group).
+
+    Set by the reports' drill-down links, so a team's figure lists the team's rows. Hidden: a
+    select of the groups would cost the list a query on every visit. A semi-join on the
+    team's members, as crm.reporting.Scope.people does for the figures.
+    """
+
+    field_class = KeyChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Team"))
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, queryset=Group.objects.all(), **kwargs)
+
+    def filter(self, qs, value):
+        return qs.filter(in_team(self.field_name, value)) if value else qs
+
+
+def in_team(field_name: str, team: Group) -> Q:
+    """Return the condition of rows whose ``field_name`` (a user) is a member of the team."""
+    members = get_user_model().objects.filter(groups=team).values("pk")
+    return Q(**{f"{field_name}__in": members})
+
+
 class SearchFilter(django_filters.CharFilter):
     """A free-text filter, cleaned and capped like every search box (crm.text)."""
 
     field_class = SearchField
+
+
+DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+# A loss without a reason given has its own choice: the report counts it as a reason.
+NO_REASON = "none"
+LOST_REASON_CHOICES = [*Customer.LostReason.choices, (NO_REASON, _("None given"))]
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -35,6 +89,17 @@ class CustomerFilter(django_filters.FilterSet):
         empty_label=_("Leave out"),
         method="filter_archived",
     )
+    # The retention report's drill-down (customers/retention_reports.py customers_lost).
+    lost_from = django_filters.DateFilter(
+        label=_("Lost from"), field_name="lost_on", lookup_expr="gte", widget=DATE_INPUT
+    )
+    lost_to = django_filters.DateFilter(
+        label=_("Lost until"), field_name="lost_on", lookup_expr="lte", widget=DATE_INPUT
+    )
+    lost_reason = django_filters.ChoiceFilter(
+        label=_("Lost because"), choices=LOST_REASON_CHOICES, method="filter_lost_reason"
+    )
+    team = TeamFilter(field_name="account_owner")
     order = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("status", "status"), ("updated_at", "updated")],
@@ -44,6 +109,9 @@ class CustomerFilter(django_filters.FilterSet):
     class Meta:
         model = Customer
         fields = ["q", "status", "account_owner", "preferred_channel", "open_work", "archived"]
+
+    def filter_lost_reason(self, queryset, name, value):
+        return queryset.filter(lost_reason="" if value == NO_REASON else value)
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -63,10 +131,14 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
-HAPPENED_CHOICES = [("requested", _("Requested"))]
+HAPPENED_CHOICES = [
+    ("requested", _("Requested")),
+    ("moved", _("Promised time moved")),
+]
 RESPONSE_CHOICES = [("within", _("Within the target")), ("late", _("Late or not yet"))]
 KEPT_CHOICES = [("on_time", _("On time")), ("late", _("Late or not yet"))]
+TOLD_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+ANY_STATUS = "any"
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -81,8 +153,12 @@ class FollowUpFilter(django_filters.FilterSet):
     due = django_filters.ChoiceFilter(label=_("Due"), choices=DUE_CHOICES, method="filter_due")
     promised_to_customer = django_filters.BooleanFilter(label=_("Promised to the customer"))
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=FollowUp.Status.choices, empty_label=_("Open")
+        label=_("Status"),
+        choices=[*FollowUp.Status.choices, (ANY_STATUS, _("Any"))],
+        empty_label=_("Open"),
+        method="filter_status",
     )
+    team = TeamFilter(field_name="owner")
     # The reports' drill-down (customers/reports.py): which rows a figure counted.
     happened = django_filters.ChoiceFilter(
         label=_("Dates are when it was"),
@@ -100,6 +176,9 @@ class FollowUpFilter(django_filters.FilterSet):
         label=_("Callback returned"), choices=RESPONSE_CHOICES, method="filter_response"
     )
     kept = django_filters.ChoiceFilter(label=_("Kept"), choices=KEPT_CHOICES, method="filter_kept")
+    told = django_filters.ChoiceFilter(
+        label=_("Promised time moved, customer told"), choices=TOLD_CHOICES, method="keep_all"
+    )
 
     class Meta:
         model = FollowUp
@@ -111,6 +190,7 @@ class FollowUpFilter(django_filters.FilterSet):
         if not may_see_everyone:
             del self.filters["owner"]
             del self.filters["everyone"]
+            del self.filters["team"]
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)
@@ -122,10 +202,25 @@ class FollowUpFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
+        first_day, last_day = data.get("happened_from"), data.get("happened_to")
+        if data.get("happened") == "moved" or data.get("told"):
+            return queryset.filter(pk__in=self._moved(data, first_day, last_day))
         field = "created_at" if data.get("happened") == "requested" else "due_at"
-        return queryset.filter(
-            range_condition(field, data.get("happened_from"), data.get("happened_to"))
-        )
+        return queryset.filter(range_condition(field, first_day, last_day))
+
+    def _moved(self, data, first_day, last_day):
+        """Return the ids of follow-ups whose promised time was moved, as the report counts
+        moves (customers/reports.py promises_moved): in the dates when "happened" is "moved"."""
+        moves = FollowUpReschedule.objects.filter(customer_told__isnull=False)
+        if data.get("told"):
+            moves = moves.filter(customer_told=data["told"] == "yes")
+        if data.get("happened") == "moved":
+            moves = moves.filter(range_condition("changed_at", first_day, last_day))
+        return moves.values("follow_up_id")
+
+    def filter_status(self, queryset, name, value):
+        # The view lists open ones unless a status is asked for; "any" asks for all.
+        return queryset if value == ANY_STATUS else queryset.filter(status=value)
 
     def filter_response(self, queryset, name, value):
         within = reports.within_response_target()
