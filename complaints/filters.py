@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,7 @@ from complaints.forms import CategoryChoiceField, category_choices
 from complaints.models import Complaint, ComplaintUpdate, Remedy, RemedyKind, Severity
 from complaints.remedy_reports import HAPPY_RATING, UNHAPPY_RATING
 from crm.reporting import range_condition
-from customers.filters import DATE_INPUT, KEY_MAX, PersonFilter, SearchFilter, TeamFilter
+from customers.filters import DATE_INPUT, KeyFilter, PersonFilter, SearchFilter, TeamFilter
 from customers.forms import staff_choices
 
 
@@ -74,12 +73,6 @@ KEPT_CONDITIONS = {
 }
 
 
-class KeyFilter(django_filters.NumberFilter):
-    """A row's key typed into a query string: a whole number within the database's range."""
-
-    field_class = forms.IntegerField
-
-
 class ComplaintFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Reference or words"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
@@ -94,13 +87,7 @@ class ComplaintFilter(django_filters.FilterSet):
     is_repeat = django_filters.BooleanFilter(label=_("Repeat complaint"))
     # Set by the reports' root-cause links only, so kept hidden: a select of causes would
     # cost the list a query for its choices on every visit.
-    root_cause = KeyFilter(
-        label=_("Root cause"),
-        field_name="root_cause",
-        widget=forms.HiddenInput,
-        min_value=1,
-        max_value=KEY_MAX,
-    )
+    root_cause = KeyFilter(label=_("Root cause"), field_name="root_cause")
     # The reports' drill-down (complaints/reports.py): which rows a figure counted.
     happened = django_filters.ChoiceFilter(
         label=_("Dates are when it was"),

@@ -22,42 +22,36 @@ class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
-class KeyChoiceField(forms.ModelChoiceField):
-    """A row chosen by its key in a query string; a key out of the database's range is no row."""
+class KeyFilter(django_filters.NumberFilter):
+    """A row's key typed into a query string: a whole number within the database's range.
 
-    def to_python(self, value):
-        if value not in self.empty_values:
-            try:
-                key = int(value)
-            except (TypeError, ValueError):
-                key = 0
-            if not 0 < key <= KEY_MAX:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
-        return super().to_python(value)
-
-
-class TeamFilter(django_filters.ModelChoiceFilter):
-    """Rows whose person (``field_name``, a user) belongs to a team (an auth Group).
-
-    Set by the reports' drill-down links, so a team's figure lists the team's rows. Hidden: a
-    select of the groups would cost the list a query on every visit. A semi-join on the
-    team's members, as crm.reporting.Scope.people does for the figures.
+    Hidden where only links set it: it costs the list no query, neither for choices to draw
+    nor to check the key (a key of no row keeps no rows).
     """
 
-    field_class = KeyChoiceField
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, min_value=1, max_value=KEY_MAX, **kwargs)
+
+
+class TeamFilter(KeyFilter):
+    """Rows whose person (``field_name``, a user) belongs to a team (an auth Group, by key).
+
+    Set by the reports' drill-down links, so a team's figure lists the team's rows. A
+    semi-join on the team's members, as crm.reporting.Scope.people does for the figures.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Team"))
-        kwargs.setdefault("widget", forms.HiddenInput)
-        super().__init__(*args, queryset=Group.objects.all(), **kwargs)
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        return qs.filter(in_team(self.field_name, value)) if value else qs
+        return qs if value is None else qs.filter(in_team(self.field_name, value))
 
 
-def in_team(field_name: str, team: Group) -> Q:
+def in_team(field_name: str, team: Group | int) -> Q:
     """Return the condition of rows whose ``field_name`` (a user) is a member of the team."""
     members = get_user_model().objects.filter(groups=team).values("pk")
     return Q(**{f"{field_name}__in": members})

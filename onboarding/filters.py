@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.reporting import range_condition
 from customers.filters import (
     DATE_INPUT,
-    KeyChoiceField,
+    KeyFilter,
     PersonFilter,
     SearchFilter,
     TeamFilter,
@@ -38,15 +37,6 @@ WITHDRAWN = Q(onboarding__completed_at__lte=F("declined_at")) | Q(
 )
 
 
-class ReceiverFilter(django_filters.ModelChoiceFilter):
-    """The person a handoff was offered to; hidden, set by the reports' handoff links."""
-
-    field_class = KeyChoiceField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, widget=forms.HiddenInput, method="keep_all", **kwargs)
-
-
 class OnboardingFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Name or customer"), method="filter_search")
     status = django_filters.ChoiceFilter(
@@ -70,7 +60,7 @@ class OnboardingFilter(django_filters.FilterSet):
         label=_("To"), field_name="to", method="keep_all", widget=DATE_INPUT
     )
     # Whose handoffs, for the handoff choices: the report counts them by the receiver.
-    receiver = ReceiverFilter(label=_("Handed to"), queryset=staff_choices())
+    receiver = KeyFilter(label=_("Handed to"), method="keep_all")
     receiver_team = TeamFilter(label=_("Handed to the team"), method="keep_all")
 
     class Meta:
@@ -107,7 +97,7 @@ class OnboardingFilter(django_filters.FilterSet):
         if happened == "handoff_declined":
             handoffs = handoffs.exclude(WITHDRAWN)
         if data.get("receiver"):
-            handoffs = handoffs.filter(to_user=data["receiver"])
+            handoffs = handoffs.filter(to_user_id=data["receiver"])
         if data.get("receiver_team"):
             handoffs = handoffs.filter(in_team("to_user", data["receiver_team"]))
         return handoffs.values("onboarding_id")
