@@ -104,15 +104,15 @@ class CustomerFilter(django_filters.FilterSet):
         model = Customer
         fields = ["q", "status", "account_owner", "preferred_channel", "open_work", "archived"]
 
-    def filter_lost_reason(self, queryset, name, value):
-        return queryset.filter(lost_reason="" if value == NO_REASON else value)
-
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         # Archived customers are set aside: every list leaves them out unless asked for
         # (an unknown value asks for nothing).
         if (data or {}).get("archived") not in dict(self.ARCHIVED_CHOICES):
             self.queryset = self.queryset.current()
+
+    def filter_lost_reason(self, queryset, name, value):
+        return queryset.filter(lost_reason="" if value == NO_REASON else value)
 
     def filter_archived(self, queryset, name, value):
         return queryset.archived() if value == "only" else queryset
@@ -203,8 +203,11 @@ class FollowUpFilter(django_filters.FilterSet):
         return queryset.filter(range_condition(field, first_day, last_day))
 
     def _moved(self, data, first_day, last_day):
-        """Return the ids of follow-ups whose promised time was moved, as the report counts
-        moves (customers/reports.py promises_moved): in the dates when "happened" is "moved"."""
+        """Return the ids of the follow-ups whose promised time was moved.
+
+        Moves as customers/reports.py promises_moved counts them, made in the dates when
+        "happened" is "moved", the customer told or not as ``told`` asks.
+        """
         moves = FollowUpReschedule.objects.filter(customer_told__isnull=False)
         if data.get("told"):
             moves = moves.filter(customer_told=data["told"] == "yes")

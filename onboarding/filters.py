@@ -86,14 +86,18 @@ class OnboardingFilter(django_filters.FilterSet):
         happened = data.get("happened") or ""
         dates = data.get("happened_from"), data.get("happened_to")
         if happened in HAPPENED_FIELDS:
-            return queryset.filter(range_condition(HAPPENED_FIELDS[happened], *dates))
+            field = HAPPENED_FIELDS[happened]
+            return queryset.filter(range_condition(field, *dates), **{f"{field}__isnull": False})
         if happened in HANDOFF_FIELDS:
             return queryset.filter(pk__in=self._handoffs(happened, data, dates))
         return queryset
 
     def _handoffs(self, happened: str, data, dates):
         """Return the ids of the onboardings with a handoff answered so in the dates."""
-        handoffs = Handoff.objects.filter(range_condition(HANDOFF_FIELDS[happened], *dates))
+        field = HANDOFF_FIELDS[happened]
+        handoffs = Handoff.objects.filter(
+            range_condition(field, *dates), **{f"{field}__isnull": False}
+        )
         if happened == "handoff_declined":
             handoffs = handoffs.exclude(WITHDRAWN)
         if data.get("receiver"):

@@ -5,32 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0012_report_indexes'),
-        ('onboarding', '0006_postgres_trigram_name'),
+        ("customers", "0012_report_indexes"),
+        ("onboarding", "0006_postgres_trigram_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='handoff',
-            index=models.Index(condition=models.Q(('accepted_at__isnull', False)), fields=['accepted_at', 'to_user'], name='handoff_accepted_idx'),
+            model_name="handoff",
+            index=models.Index(
+                condition=models.Q(("accepted_at__isnull", False)),
+                fields=["accepted_at", "to_user"],
+                name="handoff_accepted_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='handoff',
-            index=models.Index(condition=models.Q(('declined_at__isnull', False)), fields=['declined_at', 'to_user'], name='handoff_declined_idx'),
+            model_name="handoff",
+            index=models.Index(
+                condition=models.Q(("declined_at__isnull", False)),
+                fields=["declined_at", "to_user"],
+                name="handoff_declined_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='onboarding',
-            index=models.Index(fields=['started_at'], name='onboarding_started_idx'),
+            model_name="onboarding",
+            index=models.Index(fields=["started_at"], name="onboarding_started_idx"),
         ),
         migrations.AddIndex(
-            model_name='onboarding',
-            index=models.Index(condition=models.Q(('completed_at__isnull', False)), fields=['completed_at'], name='onboarding_completed_idx'),
+            model_name="onboarding",
+            index=models.Index(
+                condition=models.Q(("completed_at__isnull", False)),
+                fields=["completed_at"],
+                name="onboarding_completed_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='onboarding',
-            index=models.Index(condition=models.Q(('cancelled_at__isnull', False)), fields=['cancelled_at'], name='onboarding_cancelled_idx'),
+            model_name="onboarding",
+            index=models.Index(
+                condition=models.Q(("cancelled_at__isnull", False)),
+                fields=["cancelled_at"],
+                name="onboarding_cancelled_idx",
+            ),
         ),
     ]
