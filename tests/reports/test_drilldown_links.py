@@ -58,6 +58,20 @@ def test_every_link_on_the_reports_page_opens_for_its_viewer(
     assert not failures, failures
 
 
+def test_staffs_team_values_carry_no_link_to_the_teams_rows(client, staff, other_staff):
+    fill(staff, 2)
+    fill(other_staff, 2)
+    client.force_login(staff)
+
+    response = client.get("/reports/", {"period": "30"})
+
+    # Each link is to staff's own rows; the team's values beside them are text only.
+    found = links(response)
+    assert found
+    assert all("team=" not in url and f"={staff.pk}" in url for url in found if "?" in url)
+    assert "team=" not in response.content.decode()
+
+
 def test_a_teams_callbacks_link_lists_only_the_teams_callbacks(
     client, supervisor, staff, other_staff
 ):
