@@ -96,3 +96,15 @@ def test_a_teams_callbacks_link_lists_only_the_teams_callbacks(
     median = responsiveness["Median time to call back"]
 
     assert listed(client, median.url) == {mine.pk}
+
+
+def test_a_list_narrowed_to_a_team_names_the_team(client, supervisor):
+    team = Group.objects.create(name="Harbour team")
+    client.force_login(supervisor)
+
+    for path in ("/complaints/", "/complaints/remedies/", "/customers/", "/onboarding/"):
+        html = client.get(path, {"team": team.pk}).content.decode()
+        assert "Team: Harbour team" in html, path
+        assert "Harbour team" not in client.get(path).content.decode(), path
+    followups = client.get("/followups/", {"team": team.pk, "status": "any"}).content.decode()
+    assert "Team: Harbour team" in followups
