@@ -766,6 +766,22 @@ class ComplaintUpdate(ChoiceLabels, models.Model):
 
 
 class RemedyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Keep the remedies the user may see: those on complaints they may see.
+
+        Everyone who may see complaints sees every complaint (the complaint list is not
+        narrowed by owner), so every remedy, or none without both permissions.
+        """
+        if user.has_perm("complaints.view_complaint") and user.has_perm("complaints.view_remedy"):
+            return self
+        return self.none()
+
+    def for_list(self):
+        """Join what a row of the remedy list shows, newest proposal first."""
+        return self.select_related("complaint__customer", "proposed_by", "decided_by").order_by(
+            "-proposed_at"
+        )
+
     def awaiting_approval(self):
         """Keep proposed remedies above their proposer's authority, still undecided."""
         return self.filter(decision=Remedy.Decision.PROPOSED)
@@ -858,6 +874,15 @@ class Remedy(ChoiceLabels, models.Model):
                 fields=["decision", "kind", "amount"],
                 include=["proposed_by", "id"],
                 name="remedy_decision_amount_idx",
+            ),
+            # Serves /complaints/remedies/, newest proposal first a page at a time (keyset on
+            # proposed_at and the key), and its "proposed from … to …" dates.
+            models.Index(fields=["proposed_at", "id"], name="remedy_proposed_idx"),
+            # Its "decided from … to …" dates (the reports' links), and the count of them.
+            models.Index(
+                fields=["decided_at"],
+                condition=Q(decided_at__isnull=False),
+                name="remedy_decided_idx",
             ),
         ]
         constraints = [

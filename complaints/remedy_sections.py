@@ -8,7 +8,7 @@ definitions in words. A front-line person's figures carry their team's beside th
 from django.utils.translation import gettext as _
 
 from complaints import remedy_reports as reports
-from crm.report_links import changelist_url, people_of, period_params, person_params
+from crm.report_links import dates_of, list_url, people_of
 from crm.reporting import (
     NO_VALUE,
     ChartSpec,
@@ -21,9 +21,8 @@ from crm.reporting import (
     percent_text,
 )
 
-REMEDY = "complaints.remedy"
-COMPLAINT = "complaints.complaint"
-GRANTED_DECISIONS = "approved,delivered"
+REMEDIES = "complaints:remedies"
+COMPLAINTS = "complaints:list"
 
 
 def _minutes(value: float | None) -> str:
@@ -47,38 +46,39 @@ def remedy_sections(period: Period, scope: Scope) -> list[Section]:
 
     mine, team = routes(scope), _team(scope, routes)
     waited, team_waited = turnaround(scope), _team(scope, turnaround)
-    granted = period_params("decided_at", period) | person_params("proposed_by", scope)
+    # The remedy list's filters (complaints/filters.py RemedyFilter): decided in the period,
+    # by the proposer (a person, or a team's members).
+    decided = dates_of(period, "decided")
+    granted = decided | scope.list_query("proposed_by")
     figures = [
         Figure(
             _("Granted within authority"),
             _("%(count)d (%(amount)s)")
             % {"count": mine.within_authority_count, "amount": mine.within_authority_amount},
-            url=changelist_url(REMEDY, auto_approved__exact="1", **granted),
+            url=list_url(REMEDIES, decision="granted", auto_approved="true", **granted),
             team_value=None if team is None else str(team.within_authority_count),
         ),
         Figure(
             _("Granted after approval"),
             _("%(count)d (%(amount)s)")
             % {"count": mine.after_approval_count, "amount": mine.after_approval_amount},
-            url=changelist_url(
-                REMEDY, auto_approved__exact="0", decision__in=GRANTED_DECISIONS, **granted
-            ),
+            url=list_url(REMEDIES, decision="granted", auto_approved="false", **granted),
             team_value=None if team is None else str(team.after_approval_count),
         ),
         Figure(
             _("Rejected by an approver"),
             str(mine.rejected_count),
-            url=changelist_url(REMEDY, decision__exact="rejected", **granted),
+            url=list_url(REMEDIES, decision="rejected", **granted),
             team_value=None if team is None else str(team.rejected_count),
         ),
         Figure(
             _("Approval turnaround, median"),
             _minutes(waited.median),
-            url=changelist_url(
-                REMEDY,
-                auto_approved__exact="0",
-                **period_params("decided_at", period),
-                **person_params("decided_by", scope),
+            url=list_url(
+                REMEDIES,
+                auto_approved="false",
+                **decided,
+                **scope.list_query("decided_by", "decider_team"),
             ),
             team_value=None if team_waited is None else _minutes(team_waited.median),
             help_text=_("90th percentile: %(p90)s, over %(count)d decisions")
@@ -102,8 +102,7 @@ def remedy_sections(period: Period, scope: Scope) -> list[Section]:
             y_label=_("Remedies"),
         ),
         row_urls=[
-            changelist_url(REMEDY, kind__exact=row.kind, decision__in=GRANTED_DECISIONS, **granted)
-            for row in kinds
+            list_url(REMEDIES, kind=row.kind, decision="granted", **granted) for row in kinds
         ],
     )
     people = reports.remedies_by_person(**window, people=people_of(scope))
@@ -132,9 +131,7 @@ def remedy_sections(period: Period, scope: Scope) -> list[Section]:
             for row in people
         ],
         row_urls=[
-            changelist_url(
-                REMEDY, proposed_by__exact=str(row.user_id), **period_params("proposed_at", period)
-            )
+            list_url(REMEDIES, proposed_by=str(row.user_id), **dates_of(period, ""))
             for row in people
         ],
     )
@@ -172,7 +169,8 @@ def satisfaction_sections(period: Period, scope: Scope) -> list[Section]:
         return reports.satisfaction(start=period.start, end=period.end, people=people_of(of))
 
     mine, team = answers(scope), _team(scope, answers)
-    checked = period_params("checked_in_at", period) | person_params("owner", scope)
+    # The complaint list's filters: checked in during the period, by the complaint's owner.
+    checked = dates_of(period, "checked_in") | scope.list_query()
 
     def mean(figures) -> str:
         return NO_VALUE if figures.rating_mean is None else f"{figures.rating_mean:g}"
@@ -181,29 +179,25 @@ def satisfaction_sections(period: Period, scope: Scope) -> list[Section]:
         Figure(
             _("Satisfied with the outcome"),
             percent_text(mine.satisfied, mine.check_ins),
-            url=changelist_url(COMPLAINT, outcome_satisfied__exact="1", **checked),
+            url=list_url(COMPLAINTS, outcome_satisfied="true", **checked),
             team_value=None if team is None else percent_text(team.satisfied, team.check_ins),
         ),
         Figure(
             _("Handling rating, mean (1-5)"),
             mean(mine),
-            url=changelist_url(COMPLAINT, **checked),
+            url=list_url(COMPLAINTS, **checked),
             team_value=None if team is None else mean(team),
         ),
         Figure(
             _("Happy with the handling, not with the outcome"),
             str(mine.happy_handling_not_outcome),
-            url=changelist_url(
-                COMPLAINT, outcome_satisfied__exact="0", handling_rating__gte="4", **checked
-            ),
+            url=list_url(COMPLAINTS, outcome_satisfied="false", rating="happy", **checked),
             team_value=None if team is None else str(team.happy_handling_not_outcome),
         ),
         Figure(
             _("Happy with the outcome, not with the handling"),
             str(mine.happy_outcome_not_handling),
-            url=changelist_url(
-                COMPLAINT, outcome_satisfied__exact="1", handling_rating__lte="2", **checked
-            ),
+            url=list_url(COMPLAINTS, outcome_satisfied="true", rating="unhappy", **checked),
             team_value=None if team is None else str(team.happy_outcome_not_handling),
         ),
     ]
@@ -219,10 +213,7 @@ def satisfaction_sections(period: Period, scope: Scope) -> list[Section]:
             x_label=_("Rating of the handling (1 poor, 5 very good)"),
             y_label=_("Check-ins"),
         ),
-        row_urls=[
-            changelist_url(COMPLAINT, handling_rating__exact=str(rating), **checked)
-            for rating in mine.ratings
-        ]
+        row_urls=[list_url(COMPLAINTS, rating=str(rating), **checked) for rating in mine.ratings]
         if mine.check_ins
         else [],
     )

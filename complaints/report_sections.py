@@ -66,7 +66,7 @@ def _dates(period: Period) -> dict[str, str]:
 def follow_ups_link(period: Period, scope: Scope, **query) -> str:
     """Return /followups/ narrowed to the rows behind a figure (query: the list's filters).
 
-    A team's figure links to everyone's rows: the lists filter by person, not by team.
+    A person's figure lists their rows, a team's its members' rows, the business's everyone's.
     """
     people = scope.list_query() or {"everyone": "true"}
     full = {**people, **_dates(period), **query}
@@ -79,6 +79,7 @@ def _share_figure(
     team: Share | None,
     url: str,
     help_text: str = "",
+    link_text: str = "",
 ) -> Figure:
     return Figure(
         label=label,
@@ -86,6 +87,7 @@ def _share_figure(
         url=url,
         team_value=percent_text(team.part, team.whole) if team is not None else None,
         help_text=help_text,
+        link_text=link_text,
     )
 
 
@@ -231,6 +233,7 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
             value=_("%(moves)d moves of %(promises)d promises")
             % {"moves": moved.moves, "promises": moved.promises},
             url=_moves_url(period, scope),
+            link_text=_("Promises moved"),
             team_value=(
                 _("%(moves)d moves of %(promises)d promises")
                 % {"moves": team_moved.moves, "promises": team_moved.promises}
@@ -242,7 +245,8 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
             _("Moves the customer was told of"),
             Share(moved.told, moved.moves),
             Share(team_moved.told, team_moved.moves) if team_moved is not None else None,
-            _moves_url(period, scope, customer_told__exact="1"),
+            _moves_url(period, scope, told="yes"),
+            link_text=_("Promises moved and the customer told"),
         ),
         _share_figure(
             _("Complaints satisfied by the promised time"),
@@ -291,15 +295,8 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
 
 
 def _moves_url(period: Period, scope: Scope, **query) -> str:
-    """Return the admin's list of moves behind the figure (no list page shows moves)."""
-    full = {
-        "changed_at__gte": period.start.isoformat(),
-        "changed_at__lt": period.end.isoformat(),
-        "customer_told__isnull": "False",
-        **({"follow_up__owner__id__exact": str(scope.person.pk)} if scope.person else {}),
-        **query,
-    }
-    return f"{reverse('admin:customers_followupreschedule_changelist')}?{urlencode(full)}"
+    """Return the follow-ups whose promised time was moved in the period, of any status."""
+    return follow_ups_link(period, scope, happened="moved", status="any", **query)
 
 
 # --- 3. Complaints ---------------------------------------------------------------------------
@@ -326,8 +323,8 @@ def complaints(
             _("Customer updates on time"),
             updates(period, scope),
             _for_team(scope, lambda team: updates(period, team)),
-            complaints_url(period, scope),
-            help_text=_("Updates given in the period; the link lists complaints received in it."),
+            complaints_url(period, scope, happened="updated", updated="late"),
+            link_text=_("Complaints with a late update"),
         ),
         _share_figure(
             _("Resolved within SLA"),
@@ -339,7 +336,8 @@ def complaints(
             _("Reopened at the check-in"),
             reopened(period, scope),
             _for_team(scope, lambda team: reopened(period, team)),
-            complaints_url(period, scope, happened="resolved"),
+            complaints_url(period, scope, happened="reopened"),
+            link_text=_("Complaints reopened at the check-in"),
         ),
         _share_figure(
             _("Repeat complainants"),

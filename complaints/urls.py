@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import action_views, approval_views, views
+from complaints import action_views, approval_views, remedy_views, views
 
 app_name = "complaints"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("new/", views.complaint_create, name="create"),
     path("approvals/", approval_views.approval_queue, name="approvals"),
+    path("remedies/", remedy_views.remedy_list, name="remedies"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", action_views.complaint_action, name="action"),
     path("remedies/<int:pk>/decide/", action_views.remedy_decide, name="remedy_decide"),

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from crm.reporting import Period, Scope
+from crm.reporting import Period, Scope, period_query
 
 
 def people_of(scope: Scope):
@@ -24,28 +24,21 @@ def people_of(scope: Scope):
     return None
 
 
-def period_params(field: str, period: Period) -> dict[str, str]:
-    """Return the changelist parameters keeping rows whose ``field`` lies in the period."""
-    return {f"{field}__gte": period.start.isoformat(), f"{field}__lt": period.end.isoformat()}
+def list_url(name: str, **params) -> str:
+    """Return the web list named ``name`` ("complaints:list") filtered by params.
 
-
-def changelist_url(model: str, **params) -> str:
-    """Return the admin changelist of ``model`` ("app_label.model") filtered by params.
-
-    Plain field lookups are what the admin accepts from a query string without a list_filter.
+    Every drill-down goes to a web list: supervisors and staff never work in the admin, and a
+    link to the admin's changelist answered them with its sign-in page.
     """
-    app_label, model_name = model.split(".")
-    url = reverse(f"admin:{app_label}_{model_name.lower()}_changelist")
     query = urlencode({key: value for key, value in params.items() if value is not None})
+    url = reverse(name)
     return f"{url}?{query}" if query else url
 
 
-def person_params(field: str, scope: Scope) -> dict[str, str]:
-    """Return the changelist parameter narrowing rows to the scope's person, if any.
+def dates_of(period: Period, happened: str) -> dict[str, str]:
+    """Return the lists' "dates are when it was …" parameters for the period's days.
 
-    A team is not narrowed: the admin refuses lookups across two relations from a query
-    string, so a team's drill-down lists everyone's rows of the period.
+    An empty ``happened`` is the list's default time (when a complaint was received, say).
     """
-    if scope.person is not None:
-        return {f"{field}__exact": str(scope.person.pk)}
-    return {}
+    dates = {f"happened_{key}": value for key, value in period_query(period).items()}
+    return {"happened": happened or None, **dates}

@@ -129,10 +129,18 @@ class Scope:
             return Q(**{f"{field_name}__in": members})
         return Q()
 
-    def list_query(self, owner_parameter: str = "owner") -> dict[str, str]:
-        """Return the query parameters that narrow a list page to the scope's person."""
+    def list_query(
+        self, owner_parameter: str = "owner", team_parameter: str = "team"
+    ) -> dict[str, str]:
+        """Return the query parameters that narrow a list page to the scope's person or team.
+
+        The lists' team filters keep the rows whose person (``owner_parameter``'s field) is a
+        member of the team, as ``people`` does for the figures.
+        """
         if self.person is not None:
             return {owner_parameter: str(self.person.pk)}
+        if self.team is not None:
+            return {team_parameter: str(self.team.pk)}
         return {}
 
     def describe(self) -> str:
@@ -184,11 +192,14 @@ class Figure:
 
     label: str
     value: str
-    # The list of rows the figure counts (a filtered list page or admin changelist).
+    # The list of rows the figure counts: a filtered list page every viewer may open.
     url: str = ""
     # The same figure for the viewer's team ("me against the team"), without names.
     team_value: str | None = None
     help_text: str = ""
+    # What the link lists, when it is not the rows the value counts (a figure of customer
+    # updates lists the complaints they were given on): shown as the link instead of the value.
+    link_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,17 +12,61 @@ from crm.text import SearchField
 from customers import reports
 from customers.extensions import open_work_condition
 from customers.forms import PersonChoiceField, staff_choices
-from customers.models import Channel, Customer, FollowUp
+from customers.models import Channel, Customer, FollowUp, FollowUpReschedule
+
+# The largest key a filter accepts: anything larger is no row, and SQLite refuses it outright.
+KEY_MAX = 2**63 - 1
 
 
 class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+class KeyFilter(django_filters.NumberFilter):
+    """A row's key typed into a query string: a whole number within the database's range.
+
+    Hidden where only links set it: it costs the list no query, neither for choices to draw
+    nor to check the key (a key of no row keeps no rows).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, min_value=1, max_value=KEY_MAX, **kwargs)
+
+
+class TeamFilter(KeyFilter):
+    """Rows whose person (``field_name``, a user) belongs to a team (an auth Group, by key).
+
+    Set by the reports' drill-down links, so a team's figure lists the team's rows. A
+    semi-join on the team's members, as crm.reporting.Scope.people does for the figures.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Team"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(in_team(self.field_name, value))
+
+
+def in_team(field_name: str, team: Group | int) -> Q:
+    """Return the condition of rows whose ``field_name`` (a user) is a member of the team."""
+    members = get_user_model().objects.filter(groups=team).values("pk")
+    return Q(**{f"{field_name}__in": members})
+
+
 class SearchFilter(django_filters.CharFilter):
     """A free-text filter, cleaned and capped like every search box (crm.text)."""
 
     field_class = SearchField
+
+
+DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+# A loss without a reason given has its own choice: the report counts it as a reason.
+NO_REASON = "none"
+LOST_REASON_CHOICES = [*Customer.LostReason.choices, (NO_REASON, _("None given"))]
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -35,6 +83,17 @@ class CustomerFilter(django_filters.FilterSet):
         empty_label=_("Leave out"),
         method="filter_archived",
     )
+    # The retention report's drill-down (customers/retention_reports.py customers_lost).
+    lost_from = django_filters.DateFilter(
+        label=_("Lost from"), field_name="lost_on", lookup_expr="gte", widget=DATE_INPUT
+    )
+    lost_to = django_filters.DateFilter(
+        label=_("Lost until"), field_name="lost_on", lookup_expr="lte", widget=DATE_INPUT
+    )
+    lost_reason = django_filters.ChoiceFilter(
+        label=_("Lost because"), choices=LOST_REASON_CHOICES, method="filter_lost_reason"
+    )
+    team = TeamFilter(field_name="account_owner")
     order = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("status", "status"), ("updated_at", "updated")],
@@ -52,6 +111,9 @@ class CustomerFilter(django_filters.FilterSet):
         if (data or {}).get("archived") not in dict(self.ARCHIVED_CHOICES):
             self.queryset = self.queryset.current()
 
+    def filter_lost_reason(self, queryset, name, value):
+        return queryset.filter(lost_reason="" if value == NO_REASON else value)
+
     def filter_archived(self, queryset, name, value):
         return queryset.archived() if value == "only" else queryset
 
@@ -63,10 +125,14 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
-HAPPENED_CHOICES = [("requested", _("Requested"))]
+HAPPENED_CHOICES = [
+    ("requested", _("Requested")),
+    ("moved", _("Promised time moved")),
+]
 RESPONSE_CHOICES = [("within", _("Within the target")), ("late", _("Late or not yet"))]
 KEPT_CHOICES = [("on_time", _("On time")), ("late", _("Late or not yet"))]
+TOLD_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+ANY_STATUS = "any"
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -81,8 +147,12 @@ class FollowUpFilter(django_filters.FilterSet):
     due = django_filters.ChoiceFilter(label=_("Due"), choices=DUE_CHOICES, method="filter_due")
     promised_to_customer = django_filters.BooleanFilter(label=_("Promised to the customer"))
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=FollowUp.Status.choices, empty_label=_("Open")
+        label=_("Status"),
+        choices=[*FollowUp.Status.choices, (ANY_STATUS, _("Any"))],
+        empty_label=_("Open"),
+        method="filter_status",
     )
+    team = TeamFilter(field_name="owner")
     # The reports' drill-down (customers/reports.py): which rows a figure counted.
     happened = django_filters.ChoiceFilter(
         label=_("Dates are when it was"),
@@ -100,6 +170,9 @@ class FollowUpFilter(django_filters.FilterSet):
         label=_("Callback returned"), choices=RESPONSE_CHOICES, method="filter_response"
     )
     kept = django_filters.ChoiceFilter(label=_("Kept"), choices=KEPT_CHOICES, method="filter_kept")
+    told = django_filters.ChoiceFilter(
+        label=_("Promised time moved, customer told"), choices=TOLD_CHOICES, method="keep_all"
+    )
 
     class Meta:
         model = FollowUp
@@ -111,6 +184,7 @@ class FollowUpFilter(django_filters.FilterSet):
         if not may_see_everyone:
             del self.filters["owner"]
             del self.filters["everyone"]
+            del self.filters["team"]
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)
@@ -122,10 +196,28 @@ class FollowUpFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
+        first_day, last_day = data.get("happened_from"), data.get("happened_to")
+        if data.get("happened") == "moved" or data.get("told"):
+            return queryset.filter(pk__in=self._moved(data, first_day, last_day))
         field = "created_at" if data.get("happened") == "requested" else "due_at"
-        return queryset.filter(
-            range_condition(field, data.get("happened_from"), data.get("happened_to"))
-        )
+        return queryset.filter(range_condition(field, first_day, last_day))
+
+    def _moved(self, data, first_day, last_day):
+        """Return the ids of the follow-ups whose promised time was moved.
+
+        Moves as customers/reports.py promises_moved counts them, made in the dates when
+        "happened" is "moved", the customer told or not as ``told`` asks.
+        """
+        moves = FollowUpReschedule.objects.filter(customer_told__isnull=False)
+        if data.get("told"):
+            moves = moves.filter(customer_told=data["told"] == "yes")
+        if data.get("happened") == "moved":
+            moves = moves.filter(range_condition("changed_at", first_day, last_day))
+        return moves.values("follow_up_id")
+
+    def filter_status(self, queryset, name, value):
+        # The view lists open ones unless a status is asked for; "any" asks for all.
+        return queryset if value == ANY_STATUS else queryset.filter(status=value)
 
     def filter_response(self, queryset, name, value):
         within = reports.within_response_target()

@@ -44,10 +44,10 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=follow_ups.with_related(), may_see_everyone=may_see_everyone
     )
     follow_ups = filterset.qs
-    # One's own list unless a supervisor picked someone or everyone (the filter has neither
-    # field for others).
+    # One's own list unless a supervisor picked someone, a team or everyone (the filter has
+    # none of these fields for others).
     chosen = filterset.form.cleaned_data if filterset.is_bound else {}
-    if not (chosen.get("owner") or chosen.get("everyone")):
+    if not (chosen.get("owner") or chosen.get("everyone") or chosen.get("team")):
         follow_ups = follow_ups.owned_by(request.user)
     page = keyset_page(request, follow_ups.urgency_order(), size=PAGE_SIZE)
     return render(

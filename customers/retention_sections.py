@@ -1,13 +1,13 @@
 """The Retention section of /reports/, from customers/retention_reports.py."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from crm.report_links import changelist_url, people_of, person_params
+from crm.report_links import list_url, people_of
 from crm.reporting import NO_VALUE, ChartSpec, Figure, Period, Scope, Section, Table, percent_text
 from customers import retention_reports as reports
+from customers.filters import NO_REASON
 
-CUSTOMER = "customers.customer"
+CUSTOMERS = "customers:list"
 
 
 def _churn(losses) -> str:
@@ -37,13 +37,15 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
     losses = lost(scope, counted.at_start)
     team_losses = None if compare is None else lost(compare)
     covered, team_covered = coverage(scope), None if compare is None else coverage(compare)
+    # The customer list's filters (customers/filters.py): lost on a day of the period, by the
+    # account owner (a person, or a team's members).
+    owners = scope.list_query("account_owner")
     lost_params = {
-        "lost_on__gte": period.first_day.isoformat(),
-        "lost_on__lte": period.last_day.isoformat(),
-    } | person_params("account_owner", scope)
-    active_list = reverse("customers:list") + "?status=active"
-    if scope.person is not None:
-        active_list += f"&account_owner={scope.person.pk}"
+        "lost_from": period.first_day.isoformat(),
+        "lost_to": period.last_day.isoformat(),
+        **owners,
+    }
+    active_list = list_url(CUSTOMERS, status="active", **owners)
     figures = [
         Figure(
             _("Active customers at the end"),
@@ -53,13 +55,13 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
         Figure(
             _("Customers lost"),
             str(losses.total),
-            url=changelist_url(CUSTOMER, **lost_params),
+            url=list_url(CUSTOMERS, **lost_params),
             team_value=None if team_losses is None else str(team_losses.total),
         ),
         Figure(
             _("Churn"),
             _churn(losses),
-            url=changelist_url(CUSTOMER, **lost_params),
+            url=list_url(CUSTOMERS, **lost_params),
             team_value=None if team_losses is None else _churn(team_losses),
         ),
         Figure(
@@ -97,7 +99,7 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
             y_label=_("Customers"),
         ),
         row_urls=[
-            changelist_url(CUSTOMER, lost_reason__exact=reason, **lost_params)
+            list_url(CUSTOMERS, lost_reason=reason or NO_REASON, **lost_params)
             for reason, _label, _count in losses.by_reason
         ],
     )

@@ -173,6 +173,19 @@ class Onboarding(ChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["status", "last_progress_at"], name="onboarding_status_idx"),
             models.Index(fields=["customer", "status"], name="onboarding_customer_idx"),
+            # Serve the onboarding list's "started / completed / cancelled from … to …" (the
+            # reports' drill-down links), so a period reads its own rows only.
+            models.Index(fields=["started_at"], name="onboarding_started_idx"),
+            models.Index(
+                fields=["completed_at"],
+                condition=Q(completed_at__isnull=False),
+                name="onboarding_completed_idx",
+            ),
+            models.Index(
+                fields=["cancelled_at"],
+                condition=Q(cancelled_at__isnull=False),
+                name="onboarding_cancelled_idx",
+            ),
         ]
         constraints = [
             # One running welcome per customer: a second would split who is accountable.
@@ -286,7 +299,19 @@ class Handoff(HandoffBase):
                 fields=["to_user", "created_at"],
                 condition=PENDING,
                 name="handoff_pending_idx",
-            )
+            ),
+            # Serve the onboarding list's "a handoff accepted / declined from … to …" (the
+            # reports' drill-down links): the handoffs answered in a period, by their receiver.
+            models.Index(
+                fields=["accepted_at", "to_user"],
+                condition=Q(accepted_at__isnull=False),
+                name="handoff_accepted_idx",
+            ),
+            models.Index(
+                fields=["declined_at", "to_user"],
+                condition=Q(declined_at__isnull=False),
+                name="handoff_declined_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,16 +1,14 @@
 """The Onboarding section of /reports/, from onboarding/reports.py."""
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.calendar import BusinessCalendar
-from crm.report_links import changelist_url, people_of, period_params, person_params
+from crm.report_links import dates_of, list_url, people_of
 from crm.reporting import NO_VALUE, ChartSpec, Figure, Period, Scope, Section, Table, minutes_text
 from onboarding import reports
 
-ONBOARDING = "onboarding.onboarding"
-HANDOFF = "onboarding.handoff"
+ONBOARDINGS = "onboarding:list"
 
 
 def _days(value: float | None) -> str:
@@ -39,19 +37,15 @@ def onboarding_sections(period: Period, scope: Scope) -> list[Section]:
 
     flow, cycle, stalled, answers = figures_of(scope)
     team = None if compare is None else figures_of(compare)
-    mine = person_params("owner", scope)
-    onboarding_list = reverse("onboarding:list")
-    owner_query = f"&owner={scope.person.pk}" if scope.person is not None else ""
+    # The onboarding list's filters (onboarding/filters.py), of any status: by the owner (a
+    # person, or a team's members); handoffs by their receiver.
+    owners = {"status": "", **scope.list_query()}
+    receivers = {"status": "", **scope.list_query("receiver", "receiver_team")}
     figures = [
         Figure(
             _("Cycle time, median"),
             _days(cycle.median),
-            url=changelist_url(
-                ONBOARDING,
-                status__exact="completed",
-                **period_params("completed_at", period),
-                **mine,
-            ),
+            url=list_url(ONBOARDINGS, **dates_of(period, "completed"), **owners),
             team_value=None if team is None else _days(team[1].median),
             help_text=_("90th percentile: %(p90)s, over %(count)d completed")
             % {"p90": _days(cycle.p90), "count": cycle.count},
@@ -59,17 +53,14 @@ def onboarding_sections(period: Period, scope: Scope) -> list[Section]:
         Figure(
             _("Stalled now"),
             str(stalled),
-            url=f"{onboarding_list}?stalled=true{owner_query}",
+            url=list_url(ONBOARDINGS, stalled="true", **scope.list_query()),
             team_value=None if team is None else str(team[2]),
         ),
         Figure(
             _("Handoff acceptance, median"),
             _minutes(answers.acceptance.median),
-            url=changelist_url(
-                HANDOFF,
-                **period_params("accepted_at", period),
-                **person_params("to_user", scope),
-            ),
+            url=list_url(ONBOARDINGS, **dates_of(period, "handoff_accepted"), **receivers),
+            link_text=_("Onboardings with a handoff accepted"),
             team_value=None if team is None else _minutes(team[3].acceptance.median),
             help_text=_("90th percentile: %(p90)s, over %(count)d accepted")
             % {"p90": _minutes(answers.acceptance.p90), "count": answers.acceptance.count},
@@ -77,11 +68,8 @@ def onboarding_sections(period: Period, scope: Scope) -> list[Section]:
         Figure(
             _("Handoffs declined"),
             str(answers.declined),
-            url=changelist_url(
-                HANDOFF,
-                **period_params("declined_at", period),
-                **person_params("to_user", scope),
-            ),
+            url=list_url(ONBOARDINGS, **dates_of(period, "handoff_declined"), **receivers),
+            link_text=_("Onboardings with a handoff declined"),
             team_value=None if team is None else str(team[3].declined),
         ),
     ]
@@ -97,7 +85,7 @@ def onboarding_sections(period: Period, scope: Scope) -> list[Section]:
             x_label=_("Period"),
             y_label=_("Onboardings"),
         ),
-        row_urls=[changelist_url(ONBOARDING, **period_params("started_at", period), **mine)],
+        row_urls=[list_url(ONBOARDINGS, **dates_of(period, "started"), **owners)],
     )
     return [
         Section(

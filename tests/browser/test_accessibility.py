@@ -46,6 +46,7 @@ PAGES: list[tuple[str, Callable[[World], str]]] = [
     ("Complaints", lambda w: reverse("complaints:list")),
     ("Log a complaint", lambda w: reverse("complaints:create")),
     ("Approvals", lambda w: reverse("complaints:approvals")),
+    ("Remedies", lambda w: reverse("complaints:remedies")),
     ("New complaint", lambda w: reverse("complaints:detail", args=[w.complaint_new.pk])),
     (
         "Complaint awaiting approval",

@@ -86,6 +86,7 @@ def main_pages(customer) -> list[str]:
         "/complaints/new/",
         complaint.get_absolute_url(),
         "/complaints/approvals/",
+        "/complaints/remedies/",
         "/onboarding/",
         onboarding.get_absolute_url(),
         "/notices/",

@@ -516,6 +516,7 @@ TABLE: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "complaints:approvals": page(),
+    "complaints:remedies": page(),
     "complaints:detail": page(kwargs=of("complaint_awaiting")),
     "complaints:action": complaint_action_cases(),
     "complaints:remedy_decide": (

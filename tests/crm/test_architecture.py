@@ -65,6 +65,7 @@ CRM_CORE = {
     "crm/templatetags/people.py",
     "crm/templatetags/reach.py",
     "crm/templatetags/reports.py",
+    "crm/templatetags/teams.py",
     "crm/templatetags/undo.py",
     "crm/text.py",
     "crm/throttle.py",

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from onboarding import services
 from onboarding.models import ChecklistTemplate
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, HandoffFactory, OnboardingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,25 @@ def test_the_list_filtered_by_assignee_holds_the_onboardings_with_their_open_ste
 
     # then
     assert list(response.context["page"]) == [mine]
+
+
+def test_a_handoff_choice_without_dates_keeps_only_answered_handoffs(client, supervisor):
+    waiting, declined = OnboardingFactory(), OnboardingFactory()
+    HandoffFactory(onboarding=waiting)
+    HandoffFactory(onboarding=declined, declined_at=declined.started_at, decline_reason="No")
+    client.force_login(supervisor)
+
+    response = client.get("/onboarding/", {"happened": "handoff_declined", "status": ""})
+
+    assert {onboarding.pk for onboarding in response.context["page"]} == {declined.pk}
+
+
+def test_an_event_choice_without_dates_keeps_only_onboardings_with_that_event(client, supervisor):
+    running = OnboardingFactory()
+    cancelled = OnboardingFactory(status="cancelled", cancelled_at=timezone.now())
+    client.force_login(supervisor)
+
+    response = client.get("/onboarding/", {"happened": "cancelled", "status": ""})
+
+    assert {onboarding.pk for onboarding in response.context["page"]} == {cancelled.pk}
+    assert running.pk not in {onboarding.pk for onboarding in response.context["page"]}
