@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0019_report_indexes"),
+        ("complaints", "0021_update_message"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
