@@ -246,7 +246,8 @@ SURVEY_RATE_WINDOW = timedelta(minutes=env_int("SURVEY_RATE_WINDOW_MINUTES", 10,
 # from customers"). Mailgun signs every post with the webhook signing key; without the key the
 # webhook answers 404. A webhook secret (ANYMAIL_WEBHOOK_SECRET, read with the other ANYMAIL_
 # settings above) adds HTTP basic auth (user:password in the route's URL).
-ANYMAIL.setdefault("MAILGUN_WEBHOOK_SIGNING_KEY", env_str("MAILGUN_WEBHOOK_SIGNING_KEY"))
+if env_str("MAILGUN_WEBHOOK_SIGNING_KEY"):
+    ANYMAIL.setdefault("MAILGUN_WEBHOOK_SIGNING_KEY", env_str("MAILGUN_WEBHOOK_SIGNING_KEY"))
 # Each attachment of an inbound email up to this size (MB) is kept; a larger one is refused.
 INBOUND_ATTACHMENT_MAX_BYTES = env_int("INBOUND_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 # A reply this many days or fewer after a complaint was closed (or resolved) reopens it; a later

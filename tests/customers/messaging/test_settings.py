@@ -65,3 +65,14 @@ def test_sms_is_printed_unless_configured_and_twilio_needs_its_three_values():
     assert "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM" in (
         refused.stderr
     )
+
+
+def test_the_inbound_webhooks_signing_key_joins_the_anymail_settings():
+    read = values(
+        ["ANYMAIL"], MAILGUN_WEBHOOK_SIGNING_KEY="whsec", ANYMAIL_WEBHOOK_SECRET="user:pass"
+    )
+
+    assert read["ANYMAIL"] == {
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "whsec",
+        "WEBHOOK_SECRET": "user:pass",
+    }
