@@ -7,6 +7,7 @@ from complaints import remedy_reports, reports
 from complaints.forms import CategoryChoiceField, category_choices
 from complaints.models import Complaint, ComplaintUpdate, Remedy, RemedyKind, Severity
 from complaints.remedy_reports import HAPPY_RATING, UNHAPPY_RATING
+from complaints.reports import customer_told, promise_moved
 from crm.reporting import range_condition
 from customers.filters import DATE_INPUT, KeyFilter, PersonFilter, SearchFilter, TeamFilter
 from customers.forms import staff_choices
@@ -35,6 +36,8 @@ HAPPENED_LINES = {
         from_status=Complaint.Status.RESOLVED,
         to_status=Complaint.Status.INVESTIGATING,
     ),
+    "promise_moved": promise_moved(),
+    "promise_told": promise_moved() & customer_told(),
 }
 HAPPENED_CHOICES = [
     ("resolved", _("Resolved")),
@@ -44,6 +47,8 @@ HAPPENED_CHOICES = [
     ("checked_in", _("Checked in")),
     ("updated", _("Customer updated")),
     ("reopened", _("Reopened at the check-in")),
+    ("promise_moved", _("Promised time moved")),
+    ("promise_told", _("Promised time moved, customer told")),
 ]
 UPDATED_CHOICES = [("on_time", _("On time")), ("late", _("Late"))]
 RATING_CHOICES = [

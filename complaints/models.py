@@ -754,6 +754,13 @@ class ComplaintUpdate(ChoiceLabels, models.Model):
                 condition=Q(kind="status", from_status="resolved"),
                 name="update_check_in_report_idx",
             ),
+            # The promised times moved in a period (reports and the complaint list's filter);
+            # each is checked for an earlier one through update_complaint_idx.
+            models.Index(
+                fields=["created_at", "complaint", "message"],
+                condition=Q(kind="promise"),
+                name="update_promise_report_idx",
+            ),
         ]
 
     def __str__(self):

@@ -218,6 +218,10 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
     weeks = follow_up_reports.promises_kept_by_week(period, scope, now=now)
     moved = follow_up_reports.promises_moved(period, scope)
     team_moved = _for_team(scope, lambda team: follow_up_reports.promises_moved(period, team))
+    complaint_moved = complaint_reports.complaint_promises_moved(period, scope)
+    team_complaint_moved = _for_team(
+        scope, lambda team: complaint_reports.complaint_promises_moved(period, team)
+    )
     times = complaint_reports.times_met
     figures = [
         _share_figure(
@@ -248,6 +252,26 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
             _moves_url(period, scope, told="yes"),
             link_text=_("Promises moved and the customer told"),
         ),
+        Figure(
+            label=_("Complaints' promised times moved"),
+            value=_complaint_moves_text(complaint_moved),
+            url=complaints_url(period, scope, happened="promise_moved"),
+            link_text=_("Complaints whose promised time moved"),
+            team_value=(
+                _complaint_moves_text(team_complaint_moved)
+                if team_complaint_moved is not None
+                else None
+            ),
+        ),
+        _share_figure(
+            _("Complaint moves the customer was told of"),
+            Share(complaint_moved.told, complaint_moved.moves),
+            Share(team_complaint_moved.told, team_complaint_moved.moves)
+            if team_complaint_moved is not None
+            else None,
+            complaints_url(period, scope, happened="promise_told"),
+            link_text=_("Complaints whose customer was told of the move"),
+        ),
         _share_figure(
             _("Complaints satisfied by the promised time"),
             times(period, scope, "promised_by", now=now),
@@ -273,7 +297,8 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
             ),
             _(
                 "A move is one change of a promised time made in the period; a promise moved "
-                "twice counts two moves. Told: the customer was told of the new time."
+                "twice counts two moves. Told: the customer was told of the new time (for a "
+                "complaint, the message telling them went out)."
             ),
             _(
                 "A complaint meets the promised (or expected) time when the customer was "
@@ -292,6 +317,13 @@ def promises(period: Period, scope: Scope, *, now) -> Section:
             )
         ],
     )
+
+
+def _complaint_moves_text(moved) -> str:
+    return _("%(moves)d moves of %(promises)d complaints") % {
+        "moves": moved.moves,
+        "promises": moved.promises,
+    }
 
 
 def _moves_url(period: Period, scope: Scope, **query) -> str:

@@ -10,12 +10,13 @@ A complaint belongs to a scope by its owner now.
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from complaints.models import Category, Complaint, ComplaintUpdate
 from crm.percentiles import percentiles
 from crm.reporting import Period, Scope
-from customers.reports import Share, count_where, total, week_of
+from customers.messaging.models import CustomerMessage
+from customers.reports import Moves, Share, count_where, total, week_of
 
 _S = Complaint.Status
 
@@ -268,3 +269,52 @@ def repeat_complainants(period: Period, scope: Scope) -> Share:
         whole=Count("customer", distinct=True),
     )
     return Share(totals["part"], totals["whole"])
+
+
+# --- Complaint promises moved ------------------------------------------------------------------
+
+
+def promise_moved() -> Q:
+    """Return the condition of a timeline line that moved a complaint's promised time.
+
+    Each promised time set is a "Promised time" line (``ComplaintUpdate.Kind.PROMISE``); the
+    first sets the promise and every later one on the same complaint moves it.
+    """
+    # Earlier: written before it, or at the same instant and saved first.
+    earlier = ComplaintUpdate.objects.filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+        complaint=OuterRef("complaint"),
+        kind=ComplaintUpdate.Kind.PROMISE,
+    )
+    return Q(kind=ComplaintUpdate.Kind.PROMISE) & Q(Exists(earlier))
+
+
+def customer_told() -> Q:
+    """Return the condition of a move the customer was told of: its message went out.
+
+    Moving a promised time writes the message that tells the customer (complaints/messages.py)
+    and links it to the line; a message not sent (the customer opted out, no address, failed)
+    or still waiting does not count as told.
+    """
+    return Q(message__status=CustomerMessage.Status.SENT)
+
+
+def complaint_promises_moved(period: Period, scope: Scope) -> Moves:
+    """Return the moves of complaints' promised times made in the period (``promise_moved``).
+
+    By the complaint's owner now. A complaint whose promise moved twice is two moves and one
+    promise; ``told`` counts the moves whose message reached the customer (``customer_told``).
+    One query.
+    """
+    totals = ComplaintUpdate.objects.filter(
+        promise_moved(),
+        scope.people("complaint__owner"),
+        created_at__gte=period.start,
+        created_at__lt=period.end,
+    ).aggregate(
+        moves=Count("*"),
+        promises=Count("complaint", distinct=True),
+        told=count_where("created_at", customer_told()),
+    )
+    return Moves(totals["moves"], totals["promises"], totals["told"])

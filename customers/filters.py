@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.calendar import today_bounds
-from crm.reporting import range_condition
+from crm.reporting import Period, range_condition
 from crm.text import SearchField
-from customers import reports
+from customers import reports, retention_reports
 from customers.extensions import open_work_condition
 from customers.forms import PersonChoiceField, staff_choices
 from customers.models import Channel, Customer, FollowUp, FollowUpReschedule
@@ -67,6 +67,7 @@ DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
 # A loss without a reason given has its own choice: the report counts it as a reason.
 NO_REASON = "none"
 LOST_REASON_CHOICES = [*Customer.LostReason.choices, (NO_REASON, _("None given"))]
+KEPT_IN_TOUCH_CHOICES = [("yes", _("Yes")), ("no", _("No, or not yet"))]
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -94,6 +95,14 @@ class CustomerFilter(django_filters.FilterSet):
         label=_("Lost because"), choices=LOST_REASON_CHOICES, method="filter_lost_reason"
     )
     team = TeamFilter(field_name="account_owner")
+    # The retention report's active customers and keep-in-touch coverage on a day (the end of
+    # its period): customers/retention_reports.py active_on and kept_in_touch.
+    active_on = django_filters.DateFilter(
+        label=_("Active customer on"), method="keep_all", widget=DATE_INPUT
+    )
+    kept_in_touch = django_filters.ChoiceFilter(
+        label=_("Kept in touch by then"), choices=KEPT_IN_TOUCH_CHOICES, method="keep_all"
+    )
     order = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("status", "status"), ("updated_at", "updated")],
@@ -110,6 +119,24 @@ class CustomerFilter(django_filters.FilterSet):
         # (an unknown value asks for nothing).
         if (data or {}).get("archived") not in dict(self.ARCHIVED_CHOICES):
             self.queryset = self.queryset.current()
+
+    def keep_all(self, queryset, name, value):
+        # Read together in filter_queryset: kept in touch is judged on the "active on" day.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        day, kept = data.get("active_on"), data.get("kept_in_touch")
+        if day is not None:
+            queryset = queryset.filter(retention_reports.active_on(day))
+        if kept:
+            day = day or timezone.localdate()
+            # Within the cadence before the end of that day, as the coverage figure counts.
+            condition = retention_reports.kept_in_touch(Period.between(day, day).end)
+            queryset = queryset.filter(retention_reports.keep_in_touch_wanted())
+            queryset = queryset.filter(condition) if kept == "yes" else queryset.exclude(condition)
+        return queryset
 
     def filter_lost_reason(self, queryset, name, value):
         return queryset.filter(lost_reason="" if value == NO_REASON else value)

@@ -198,23 +198,39 @@ def keep_in_touch_coverage(*, end, people=None) -> Coverage:
     with one semi-join per cadence.
     """
     eligible = Customer.objects.filter(_of(people)).filter(
-        active_on(_last_day(end)), keep_in_touch_days__isnull=False, do_not_contact=False
+        active_on(_last_day(end)), keep_in_touch_wanted()
     )
     cadences = cadences_in_use()
     if not cadences:
         return Coverage(0, 0)
-    # "IN (customers with a positive contact since …)": PostgreSQL hashes that set once, where
-    # an EXISTS per customer probed the index 68,000 times (120 ms against 320 ms at 100,000
-    # customers).
-    covered = reduce(
+    covered = kept_in_touch(end, cadences)
+    figures = eligible.aggregate(customers=Count("pk"), covered=Count("pk", filter=covered))
+    return Coverage(customers=figures["customers"], covered=figures["covered"])
+
+
+def keep_in_touch_wanted() -> Q:
+    """Return the condition of a customer who wants to be kept in touch with: a cadence set,
+    not ``do_not_contact``."""
+    return Q(keep_in_touch_days__isnull=False, do_not_contact=False)
+
+
+def kept_in_touch(end: datetime, cadences: list[int] | None = None) -> Q:
+    """Return the condition of a customer with a positive contact within their cadence before
+    end: at or after ``end - keep_in_touch_days`` days, before ``end``.
+
+    One term per cadence in use (``cadences_in_use`` unless given). "IN (customers with a
+    positive contact since …)": PostgreSQL hashes that set once, where an EXISTS per customer
+    probed the index 68,000 times (120 ms against 320 ms at 100,000 customers).
+    """
+    cadences = cadences_in_use() if cadences is None else cadences
+    return reduce(
         operator.or_,
         (
             Q(keep_in_touch_days=days, pk__in=_positive_since(end - timedelta(days=days), end))
             for days in cadences
         ),
+        Q(pk__in=[]),
     )
-    figures = eligible.aggregate(customers=Count("pk"), covered=Count("pk", filter=covered))
-    return Coverage(customers=figures["customers"], covered=figures["covered"])
 
 
 def cadences_in_use() -> list[int]:

@@ -45,7 +45,11 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
         "lost_to": period.last_day.isoformat(),
         **owners,
     }
-    active_list = list_url(CUSTOMERS, status="active", **owners)
+    # Active on the period's last day, and of those kept in touch by its end (the filters
+    # apply the figures' own definitions).
+    last_day = period.last_day.isoformat()
+    active_list = list_url(CUSTOMERS, active_on=last_day, **owners)
+    covered_list = list_url(CUSTOMERS, active_on=last_day, kept_in_touch="yes", **owners)
     figures = [
         Figure(
             _("Active customers at the end"),
@@ -67,7 +71,7 @@ def retention_sections(period: Period, scope: Scope) -> list[Section]:
         Figure(
             _("Keep-in-touch coverage"),
             percent_text(covered.covered, covered.customers),
-            url=active_list,
+            url=covered_list,
             team_value=None
             if team_covered is None
             else percent_text(team_covered.covered, team_covered.customers),

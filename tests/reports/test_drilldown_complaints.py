@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 
+from complaints import services as complaint_services
+from customers.messaging.models import CustomerMessage, MessageEvent
 from tests.factories import (
     ComplaintFactory,
     ComplaintUpdateFactory,
@@ -211,3 +213,68 @@ def test_staff_follow_their_own_moves_link_to_their_own_promises(client, staff):
     moves = figures(client)["promises"]["Promised times moved"]
 
     assert listed(client, moves.url) == {mine.pk}
+
+
+def promise_line(complaint, when, message_status: str | None = None):
+    """Write a "Promised time" line, with the message that told the customer if any."""
+    message = None
+    if message_status is not None:
+        message = CustomerMessage.objects.create(
+            customer=complaint.customer,
+            event=MessageEvent.PROMISE_MOVED,
+            event_key=f"promise:{complaint.pk}:{when.isoformat()}",
+            status=message_status,
+        )
+    return ComplaintUpdateFactory(
+        complaint=complaint, kind="promise", created_at=when, message=message
+    )
+
+
+def test_complaint_promises_moved_count_each_move_after_the_first_promise(
+    client, supervisor, staff
+):
+    # given: one promise set and moved twice in the period (one message sent, one the
+    # customer opted out of), one set only, one moved before the period, another person's
+    twice, set_only, before = (ComplaintFactory(owner=staff, logged_by=staff) for _ in range(3))
+    promise_line(twice, LONG_AGO)
+    promise_line(twice, NOW - 3 * DAY, message_status="sent")
+    promise_line(twice, NOW - 2 * DAY, message_status="skipped")
+    promise_line(set_only, NOW - DAY, message_status="sent")
+    promise_line(before, LONG_AGO - DAY)
+    promise_line(before, LONG_AGO, message_status="sent")
+    others = ComplaintFactory()
+    promise_line(others, NOW - 3 * DAY)
+    promise_line(others, NOW - 2 * DAY, message_status="sent")
+    client.force_login(supervisor)
+
+    # when
+    promises = figures(client, person=staff.pk)["promises"]
+    everyone = figures(client)["promises"]
+
+    # then
+    moves = promises["Complaints' promised times moved"]
+    assert moves.value == "2 moves of 1 complaints"
+    assert listed(client, moves.url) == {twice.pk}
+    told = promises["Complaint moves the customer was told of"]
+    assert told.value == "50.0 % (1 of 2)"
+    assert listed(client, told.url) == {twice.pk}
+    assert everyone["Complaints' promised times moved"].value == "3 moves of 2 complaints"
+    assert listed(client, everyone["Complaint moves the customer was told of"].url) == {
+        twice.pk,
+        others.pk,
+    }
+
+
+def test_moving_a_complaints_promise_through_the_service_counts_as_a_move(client, staff):
+    complaint = ComplaintFactory(owner=staff, logged_by=staff)
+    complaint_services.set_promised_time(actor=staff, complaint=complaint, promised_by=NOW + DAY)
+    complaint.refresh_from_db()
+    complaint_services.set_promised_time(
+        actor=staff, complaint=complaint, promised_by=NOW + 2 * DAY, reason="Parts are late."
+    )
+    client.force_login(staff)
+
+    moves = figures(client)["promises"]["Complaints' promised times moved"]
+
+    assert moves.value == "1 moves of 1 complaints"
+    assert listed(client, moves.url) == {complaint.pk}

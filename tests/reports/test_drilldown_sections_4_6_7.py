@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from tests.factories import (
     CustomerFactory,
     HandoffFactory,
+    InteractionFactory,
     OnboardingFactory,
     RemedyFactory,
     UserFactory,
@@ -140,6 +141,42 @@ def test_each_retention_figure_and_reason_lists_exactly_the_customers_lost(
         for row, url in zip(reasons.rows, reasons.row_urls, strict=True)
     }
     assert by_reason == {"Price": {price}, "—": {no_reason}}
+
+
+def test_active_customers_and_keep_in_touch_coverage_list_exactly_the_customers_counted(
+    client, supervisor, staff, other_staff
+):
+    # given: on the period's last day (today, 23 November), active customers of staff: one
+    # kept in touch within its 30-day cadence, one whose last positive contact is older, one
+    # who asked not to be contacted; a customer lost before the end, a prospect, and another
+    # person's customer kept in touch
+    def active(owner=staff, **fields):
+        fields.setdefault("became_customer_on", date(2026, 1, 5))
+        return CustomerFactory(account_owner=owner, status="active", **fields)
+
+    kept = active(keep_in_touch_days=30)
+    InteractionFactory(customer=kept, is_positive=True, occurred_at=NOW - 10 * DAY)
+    stale = active(keep_in_touch_days=30)
+    InteractionFactory(customer=stale, is_positive=True, occurred_at=NOW - 45 * DAY)
+    private = active(do_not_contact=True)
+    lost(staff, on=date(2026, 11, 20))
+    CustomerFactory(account_owner=staff, status="prospect", became_customer_on=None)
+    theirs = active(other_staff, keep_in_touch_days=30)
+    InteractionFactory(customer=theirs, is_positive=True, occurred_at=NOW - DAY)
+    client.force_login(supervisor)
+
+    # when
+    section = figures(client, person=staff.pk)["retention"]
+
+    # then
+    assert section["Active customers at the end"].value == "3"
+    assert listed(client, section["Active customers at the end"].url) == {
+        kept.pk,
+        stale.pk,
+        private.pk,
+    }
+    assert section["Keep-in-touch coverage"].value == "50.0 % (1 of 2)"
+    assert listed(client, section["Keep-in-touch coverage"].url) == {kept.pk}
 
 
 def test_a_teams_retention_links_list_only_the_teams_customers(
