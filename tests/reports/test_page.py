@@ -205,3 +205,45 @@ def test_staff_are_compared_with_their_team_rather_than_their_role(staff):
     sales = Group.objects.create(name="Sales team")
     staff.groups.add(sales)
     assert scope_for(staff).compare_with == Scope(team=sales)
+
+
+def _figure_values(sections, attribute: str) -> dict[tuple[str, str], str]:
+    return {
+        (section.key, figure.label): getattr(figure, attribute)
+        for section in sections
+        for figure in section.figures
+    }
+
+
+def test_staff_see_beside_each_figure_the_teams_own_figure(staff, other_staff):
+    # given
+    _data([staff], per_person=2)
+    _data([other_staff], per_person=3)
+    period = Period.last_days(30, now=NOW)
+    mine = scope_for(staff)
+
+    # when
+    beside = _figure_values(reporting.sections_for(period, mine), "team_value")
+    teams_own = _figure_values(reporting.sections_for(period, mine.compare_with), "value")
+
+    # then: every figure of the person's, with the same figure of the team's
+    assert beside == teams_own
+    assert beside[("promises", "Promises kept on time")] == "100.0 % (5 of 5)"
+
+
+def test_the_teams_figures_are_kept_for_a_while_then_counted_again(
+    client, staff, other_staff, clock
+):
+    _data([other_staff], per_person=3)
+    client.force_login(staff)
+    first = _queries(client)
+    again = _queries(client)
+    _data([other_staff], per_person=1)
+    kept = client.get("/reports/").content.decode()
+    clock.set(NOW + timedelta(seconds=reporting.TEAM_FIGURES_SECONDS + 1))
+    later = client.get("/reports/").content.decode()
+
+    # the team's own queries run once in the while, the person's own every time
+    assert again < first
+    assert "Team: 100.0 % (3 of 3)" in kept
+    assert "Team: 100.0 % (4 of 4)" in later
