@@ -12,7 +12,8 @@ EMAIL = {
         "Thank you for telling us. Your complaint is logged as {reference}.\n\n"
         "What we heard: {what_we_heard}\n\n"
         "{owner_name} is looking after it, and you will hear from us by {next_contact}.\n\n"
-        "If you reply to this message, it reaches {owner_name} with your complaint.\n\n"
+        # True with or without REPLY_ADDRESS: without it a reply reaches DEFAULT_FROM_EMAIL.
+        "To tell us more, just reply to this message.\n\n"
         "{signature}",
     ),
     "promise_set": (
@@ -38,8 +39,7 @@ EMAIL = {
         "{reference} is resolved",
         "Dear {customer_name},\n\n"
         "We have resolved your complaint {reference}. What we did: {remedy}.\n\n"
-        "If anything is still not right, reply to this message and {owner_name} will pick it "
-        "up again.\n\n{signature}",
+        "If anything is still not right, just reply to this message.\n\n{signature}",
     ),
     "check_in_survey": (
         "{reference}: did our fix hold?",
