@@ -9,7 +9,14 @@ from complaints.models import Complaint, ComplaintUpdate, Remedy, RemedyKind, Se
 from complaints.remedy_reports import HAPPY_RATING, UNHAPPY_RATING
 from complaints.reports import customer_told, promise_moved
 from crm.reporting import range_condition
-from customers.filters import DATE_INPUT, KeyFilter, PersonFilter, SearchFilter, TeamFilter
+from customers.filters import (
+    DatesReadTogether,
+    KeyFilter,
+    PersonFilter,
+    SearchFilter,
+    TeamFilter,
+    happened_dates,
+)
 from customers.forms import staff_choices
 
 
@@ -78,7 +85,7 @@ KEPT_CONDITIONS = {
 }
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(DatesReadTogether, django_filters.FilterSet):
     q = SearchFilter(label=_("Reference or words"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
@@ -100,12 +107,7 @@ class ComplaintFilter(django_filters.FilterSet):
         empty_label=_("Received"),
         method="keep_all",
     )
-    happened_from = django_filters.DateFilter(
-        label=_("From"), field_name="from", method="keep_all", widget=DATE_INPUT
-    )
-    happened_to = django_filters.DateFilter(
-        label=_("To"), field_name="to", method="keep_all", widget=DATE_INPUT
-    )
+    happened_from, happened_to = happened_dates()
     kept = django_filters.ChoiceFilter(
         label=_("Deadline kept"), choices=KEPT_CHOICES, method="filter_kept"
     )
@@ -158,10 +160,6 @@ class ComplaintFilter(django_filters.FilterSet):
             return queryset.filter(category__in=[value, *value.children.all()])
         return queryset.filter(category=value)
 
-    def keep_all(self, queryset, name, value):
-        # Read together in filter_queryset: the dates apply to the time "happened" names.
-        return queryset
-
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
@@ -213,7 +211,7 @@ DECISION_CHOICES = [*Remedy.Decision.choices, (GRANTED, _("Granted (approved or 
 REMEDY_HAPPENED_FIELDS = {"": "proposed_at", "decided": "decided_at"}
 
 
-class RemedyFilter(django_filters.FilterSet):
+class RemedyFilter(DatesReadTogether, django_filters.FilterSet):
     decision = django_filters.ChoiceFilter(
         label=_("Decision"), choices=DECISION_CHOICES, method="filter_decision"
     )
@@ -225,12 +223,7 @@ class RemedyFilter(django_filters.FilterSet):
         empty_label=_("Proposed"),
         method="keep_all",
     )
-    happened_from = django_filters.DateFilter(
-        label=_("From"), field_name="from", method="keep_all", widget=DATE_INPUT
-    )
-    happened_to = django_filters.DateFilter(
-        label=_("To"), field_name="to", method="keep_all", widget=DATE_INPUT
-    )
+    happened_from, happened_to = happened_dates()
     proposed_by = PersonFilter(label=_("Proposed by"), queryset=staff_choices())
     decided_by = PersonFilter(label=_("Decided by"), queryset=staff_choices())
     # The reports' team links: remedies proposed (or decided) by the team's members.
@@ -245,10 +238,6 @@ class RemedyFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["proposed_by"].queryset = staff_choices()
         self.filters["decided_by"].queryset = staff_choices()
-
-    def keep_all(self, queryset, name, value):
-        # Read together in filter_queryset: the dates apply to the time "happened" names.
-        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -64,6 +64,33 @@ class SearchFilter(django_filters.CharFilter):
 
 
 DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+
+
+def happened_dates() -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+    """Return a list's "from" and "to" date filters, for the time its "happened" choice names.
+
+    Assigned in the class body (``happened_from, happened_to = happened_dates()``) so that
+    they keep their place in the form; the FilterSet reads them with "happened" in its
+    filter_queryset (see DatesReadTogether).
+    """
+    return (
+        django_filters.DateFilter(
+            label=_("From"), field_name="from", method="keep_all", widget=DATE_INPUT
+        ),
+        django_filters.DateFilter(
+            label=_("To"), field_name="to", method="keep_all", widget=DATE_INPUT
+        ),
+    )
+
+
+class DatesReadTogether:
+    """A FilterSet mixin: the filters whose method is keep_all filter nothing on their own."""
+
+    def keep_all(self, queryset, name, value):
+        # Read together in filter_queryset: the dates apply to the time "happened" names.
+        return queryset
+
+
 # A loss without a reason given has its own choice: the report counts it as a reason.
 NO_REASON = "none"
 LOST_REASON_CHOICES = [*Customer.LostReason.choices, (NO_REASON, _("None given"))]
@@ -162,7 +189,7 @@ TOLD_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 ANY_STATUS = "any"
 
 
-class FollowUpFilter(django_filters.FilterSet):
+class FollowUpFilter(DatesReadTogether, django_filters.FilterSet):
     DUE_CHOICES = [("overdue", _("Overdue")), ("today", _("Due today")), ("later", _("Later"))]
 
     q = SearchFilter(label=_("Subject"), method="filter_search")
@@ -187,12 +214,7 @@ class FollowUpFilter(django_filters.FilterSet):
         empty_label=_("Due"),
         method="keep_all",
     )
-    happened_from = django_filters.DateFilter(
-        label=_("From"), field_name="from", method="keep_all", widget=DATE_INPUT
-    )
-    happened_to = django_filters.DateFilter(
-        label=_("To"), field_name="to", method="keep_all", widget=DATE_INPUT
-    )
+    happened_from, happened_to = happened_dates()
     response = django_filters.ChoiceFilter(
         label=_("Callback returned"), choices=RESPONSE_CHOICES, method="filter_response"
     )
@@ -215,10 +237,6 @@ class FollowUpFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)
-
-    def keep_all(self, queryset, name, value):
-        # Read together in filter_queryset: the dates apply to the time "happened" names.
-        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.reporting import range_condition
 from customers.filters import (
-    DATE_INPUT,
+    DatesReadTogether,
     KeyFilter,
     PersonFilter,
     SearchFilter,
     TeamFilter,
+    happened_dates,
     in_team,
 )
 from customers.forms import staff_choices
@@ -37,7 +38,7 @@ WITHDRAWN = Q(onboarding__completed_at__lte=F("declined_at")) | Q(
 )
 
 
-class OnboardingFilter(django_filters.FilterSet):
+class OnboardingFilter(DatesReadTogether, django_filters.FilterSet):
     q = SearchFilter(label=_("Name or customer"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Onboarding.Status.choices, empty_label=_("Any status")
@@ -53,12 +54,7 @@ class OnboardingFilter(django_filters.FilterSet):
     happened = django_filters.ChoiceFilter(
         label=_("Dates are when it was"), choices=HAPPENED_CHOICES, method="keep_all"
     )
-    happened_from = django_filters.DateFilter(
-        label=_("From"), field_name="from", method="keep_all", widget=DATE_INPUT
-    )
-    happened_to = django_filters.DateFilter(
-        label=_("To"), field_name="to", method="keep_all", widget=DATE_INPUT
-    )
+    happened_from, happened_to = happened_dates()
     # Whose handoffs, for the handoff choices: the report counts them by the receiver.
     receiver = KeyFilter(label=_("Handed to"), method="keep_all")
     receiver_team = TeamFilter(label=_("Handed to the team"), method="keep_all")
@@ -75,10 +71,6 @@ class OnboardingFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)
-
-    def keep_all(self, queryset, name, value):
-        # Read together in filter_queryset: the dates apply to the time "happened" names.
-        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
