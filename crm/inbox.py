@@ -13,7 +13,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, Window
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Notice
@@ -76,12 +75,12 @@ def unread_notice_sections(user, now: datetime) -> list[Section]:
         Section(
             "unread_notices",
             _("Unread notices"),
-            newest,
             "crm/_notice_item.html",
+            items=newest,
             # The section's figure is the count, not the rows shown; the link leads to the rest.
             total=total,
             more_url=reverse("crm:notices"),
-            more_label=gettext("All notices (%(count)d unread)") % {"count": total},
+            more_label=_("All notices (%(count)s unread)"),
         )
     ]
 

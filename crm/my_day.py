@@ -3,16 +3,20 @@
 The apps register providers in their AppConfig.ready() (``customers/my_day.py``,
 ``complaints/my_day.py``, ``onboarding/my_day.py``); this module imports none of them. A
 provider is called as ``provider(user, now)`` and returns its sections in display order; the
-page shows the providers by their ``order``. Every provider must run a constant number of
-queries whatever the data size, and every section shows at most ``SHOWN`` rows with its
-total and a link to the full list: My day is the same size for 5 items and for 5,000.
+page shows the providers by their ``order``. A section hands over its rows as a queryset in
+display order, unevaluated, and the registry reads them: every section's count in one query,
+then the first ``SHOWN`` rows of each section that has any. My day runs the same queries for
+5 items and for 5,000, and is the same size.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet, prefetch_related_objects
 
 from crm.paging import count_display
 
@@ -30,19 +34,27 @@ COUNT_LIMIT = 100
 
 @dataclass
 class Section:
-    """One list on My day: a title, the first rows, their total and the link to all of them."""
+    """One list on My day: a title, the first rows, their total and the link to all of them.
+
+    A provider gives either ``rows``, every row the section stands for in display order (the
+    registry fills ``items`` and ``total``), or ``items`` and ``total`` it read itself.
+    """
 
     key: str
     title: str
-    items: list
     item_template: str
+    rows: QuerySet | None = None
+    items: list = field(default_factory=list)
     empty_text: str = ""
     # Every row the section stands for, shown or not; None means the rows shown are all.
     total: int | None = None
     more_url: str = ""
+    # May hold "%(count)s", the section's figure as count_display shows it.
     more_label: str = ""
     # A section of rare news (a handoff declined) is left out while it has nothing to say.
     hide_when_empty: bool = False
+    # Lookups prefetched for the rows shown, together with other sections' rows of the model.
+    prefetch: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -54,35 +66,91 @@ class Section:
         """Return the figure for people: "12", or "100+" where counting stopped."""
         return count_text(self.count)
 
+    @property
+    def more_text(self) -> str:
+        """Return the link's words, with the section's figure where they name it."""
+        return str(self.more_label) % {"count": self.count_display}
+
 
 def count_text(total: int) -> str:
     """Return a section's total for people: "12", or "100+" where counting stopped."""
     return count_display(total, COUNT_LIMIT)
 
 
-def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
-    """Return the first ``limit`` rows of an ordered queryset and how many rows it has,
-    counted up to one past COUNT_LIMIT (``count_text`` shows that as "100+").
+def capped_counts(querysets: list[QuerySet]) -> list[int]:
+    """Count the rows of each queryset, up to one past COUNT_LIMIT, in one query.
 
-    Two short queries, each planned for what it does. First the keys of the matching rows, in
-    no order and at most COUNT_LIMIT + 1 of them: the database finds them through whichever
-    index suits the filter, and their number is the count. Then the first rows in the
-    section's order: among those keys when they are all there, a sort of a few rows; straight
-    down the order's index when there are more, since then matching rows come soon. One query
-    that did both walked the order's index past every row that did not match: a person of
-    small authority, 8,000 remedies waiting and none theirs to decide, paid 17 ms for none.
+    Each count reads at most COUNT_LIMIT + 1 keys, in no order, through whichever index suits
+    its filter; one statement holds them all, as one scalar subquery each. A busy person's ten
+    sections counted one query each were a third of My day: ten round trips, each with its own
+    cursor, parameters and results.
+    """
+    if not querysets:
+        return []
+    alias = querysets[0].db
+    selects, params, empty = [], [], set()
+    for number, queryset in enumerate(querysets):
+        if queryset.db != alias:
+            raise ValueError("My day counts the rows of one database at a time.")
+        keys = queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
+        try:
+            sql, keys_params = keys.query.get_compiler(using=alias).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing by construction, e.g. pk__in=[]
+            empty.add(number)
+            continue
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")  # noqa: S608
+        params.extend(keys_params)
+    counts = iter([])
+    if selects:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(selects), params)
+            counts = iter(cursor.fetchone())
+    return [0 if number in empty else next(counts) for number in range(len(querysets))]
+
+
+def first_of(queryset: QuerySet, total: int, limit: int = SHOWN) -> list:
+    """Return the first ``limit`` rows of an ordered queryset of ``total`` rows (capped_counts).
+
+    One query, planned for what it does. With all the rows counted, among their keys: a sort of
+    a few rows, whichever index found them. Past COUNT_LIMIT, straight down the order's index,
+    since then matching rows come soon. One query that only filtered and sorted walked the
+    order's index past every row that did not match: a person of small authority, 8,000
+    remedies waiting and none theirs to decide, paid 17 ms for none.
 
     Past COUNT_LIMIT the rows are those whose keys come first in order, found by a subquery
     that reads the keys alone: SQLite reads an OR of conditions through one index and sorts
     what it found, and sorting 8,000 remedies with their complaints and customers joined took
     86 ms where sorting their keys takes 25 (PostgreSQL walks the order's index either way).
     """
-    keys = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
-    if not keys:
-        return [], 0
-    # Only a complete list of keys holds the first rows; past COUNT_LIMIT it is a sample.
-    first = keys if len(keys) <= COUNT_LIMIT else queryset.values("pk")[:limit]
-    return list(queryset.filter(pk__in=first)[:limit]), len(keys)
+    if not total:
+        return []
+    if total <= COUNT_LIMIT:
+        keys = queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
+    else:
+        keys = queryset.values("pk")[:limit]
+    return list(queryset.filter(pk__in=keys)[:limit])
+
+
+def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
+    """Return the first ``limit`` rows of an ordered queryset and how many rows it has,
+    counted up to one past COUNT_LIMIT (``count_text`` shows that as "100+"): two queries."""
+    (total,) = capped_counts([queryset])
+    return first_of(queryset, total, limit), total
+
+
+def read_rows(sections: list[Section]) -> None:
+    """Fill the sections that gave ``rows``: their totals in one query, then the first rows of
+    each that has any, then each model's prefetched lookups once for all sections."""
+    pending = [section for section in sections if section.rows is not None]
+    totals = capped_counts([section.rows for section in pending])
+    shown_by_lookups = defaultdict(list)
+    for section, total in zip(pending, totals, strict=True):
+        section.total = total
+        section.items = first_of(section.rows, total)
+        if section.prefetch and section.items:
+            shown_by_lookups[(section.rows.model, section.prefetch)].extend(section.items)
+    for (_model, lookups), shown in shown_by_lookups.items():
+        prefetch_related_objects(shown, *lookups)
 
 
 # How long a declined handoff stays on its sender's My day unless they act on it first.
@@ -104,5 +172,7 @@ def register_section(provider: SectionProvider, *, order: int) -> SectionProvide
 
 
 def sections_for(user, now: datetime) -> list[Section]:
-    """Return the person's My day sections, in display order."""
-    return [section for _order, provider in _providers for section in provider(user, now)]
+    """Return the person's My day sections, in display order, their rows read."""
+    sections = [section for _order, provider in _providers for section in provider(user, now)]
+    read_rows(sections)
+    return sections

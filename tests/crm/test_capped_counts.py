@@ -42,3 +42,26 @@ def test_my_day_shows_a_capped_count_with_a_plus(monkeypatch, client, staff):
     page = client.get("/").content.decode()
     assert "All overdue (3+)" in page
     assert ">3+</span>" in page
+
+
+def test_every_section_is_counted_in_one_query(
+    monkeypatch, staff, other_staff, django_assert_num_queries
+):
+    from customers.models import FollowUp
+
+    monkeypatch.setattr(my_day, "COUNT_LIMIT", 3)
+    now = timezone.now()
+    for hours in range(5):
+        FollowUpFactory(owner=staff, created_by=staff, due_at=now - timedelta(hours=hours + 1))
+    FollowUpFactory(owner=other_staff, created_by=other_staff, due_at=now - timedelta(hours=1))
+    mine = FollowUp.objects.filter(owner=staff)
+    with django_assert_num_queries(1):
+        counts = my_day.capped_counts(
+            [
+                mine,  # 5 rows, counted to one past the limit
+                FollowUp.objects.filter(owner=other_staff),  # 1 row
+                mine.filter(pk__in=[]),  # nothing, without asking the database
+                mine.filter(due_at__gt=now),  # none
+            ]
+        )
+    assert counts == [4, 1, 0, 0]

@@ -146,10 +146,10 @@ def test_a_section_provider_registered_twice_is_asked_once(monkeypatch, staff):
     monkeypatch.setattr(my_day, "_providers", [])
 
     def late(user, now):
-        return [my_day.Section("late", "Late", [], "x.html")]
+        return [my_day.Section("late", "Late", "x.html")]
 
     def early(user, now):
-        return [my_day.Section("early", "Early", [], "x.html")]
+        return [my_day.Section("early", "Early", "x.html")]
 
     my_day.register_section(late, order=20)
     my_day.register_section(early, order=10)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from crm import headlines
+from crm import headlines, my_day
 from tests.factories import ComplaintFactory, FollowUpFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,7 @@ def test_the_team_breach_section_finds_what_breaching_finds(supervisor):
     paused.paused_at = now
     paused.save()
     (section,) = team_breach_sections(supervisor, now)
+    my_day.read_rows([section])
     expected = set(Complaint.objects.breaching(now=now).values_list("pk", flat=True))
     assert {complaint.pk for complaint in section.items} == expected
     assert section.total == 1
