@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
 from customers.models import Customer, FollowUp
+from customers.name_search import first_found
 from onboarding.models import Onboarding
 
 GROUP_SIZE = 10
@@ -75,11 +76,10 @@ def search(user, query: str) -> list[Group]:
         return []
     groups = []
     if user.has_perm("customers.view_customer"):
-        customers = (
-            Customer.objects.current().search(query).by_name().select_related("account_owner")
-        )
+        customers = Customer.objects.current().by_name().select_related("account_owner")
+        rows, count = first_found(customers, query, limit=GROUP_SIZE, count_limit=COUNT_LIMIT)
         groups.append(
-            _group("customers", _("Customers"), customers, _list_url("customers:list", q=query))
+            Group("customers", _("Customers"), rows, count, _list_url("customers:list", q=query))
         )
     if user.has_perm("complaints.view_complaint"):
         complaints = Complaint.objects.matching(query).with_related().order_by("-pk")
