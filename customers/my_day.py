@@ -19,7 +19,7 @@ def follow_up_sections(user, now) -> list[Section]:
     _start, tomorrow = today_bounds()
     since = now - timedelta(days=RECENTLY_ASSIGNED_DAYS)
     mine = FollowUp.objects.open().owned_by(user).select_related("customer", "owner")
-    template = "customers/_followup_item.html"
+    template = "customers/rows/follow_up.html"
     follow_ups = reverse("followups:list")
     # The sources are fetched once for the three lists (one query per kind of source), not
     # once per list as with_related() would.
@@ -70,7 +70,7 @@ def team_overdue_sections(user, now) -> list[Section]:
         Section(
             "team_overdue",
             _("Team follow-ups overdue"),
-            "customers/_followup_item.html",
+            "customers/rows/follow_up.html",
             rows=overdue.urgency_order(),
             empty_text=_("Nobody's follow-ups are overdue."),
             more_url=f"{reverse('followups:list')}?{urlencode({'due': 'overdue'})}",

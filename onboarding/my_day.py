@@ -17,7 +17,7 @@ def onboarding_sections(user, now) -> list[Section]:
         Section(
             "onboarding_steps",
             _("Your onboarding steps"),
-            "onboarding/_step_item.html",
+            "onboarding/rows/step.html",
             rows=OnboardingStep.objects.open_for(user),
             empty_text=_("No onboarding steps are yours."),
             more_url=f"{reverse('onboarding:list')}?{urlencode({'assignee': user.pk})}",
@@ -26,7 +26,7 @@ def onboarding_sections(user, now) -> list[Section]:
         Section(
             "onboarding_handoffs",
             _("Onboardings handed to you"),
-            "crm/_handoff_offer.html",
+            "crm/rows/handoff_offer.html",
             rows=Handoff.objects.offered_to(user),
             empty_text=_("Nobody is handing you an onboarding."),
             more_url=reverse("onboarding:handoffs"),
@@ -35,7 +35,7 @@ def onboarding_sections(user, now) -> list[Section]:
         Section(
             "onboarding_handoffs_declined",
             _("Onboarding handoffs declined"),
-            "crm/_handoff_returned.html",
+            "crm/rows/handoff_returned.html",
             rows=Handoff.objects.returned_to(user, since=now - timedelta(days=RETURNED_DAYS)),
             # They came back to their sender, who still owns the onboarding.
             more_url=f"{reverse('onboarding:list')}?{urlencode({'owner': user.pk})}",

@@ -38,7 +38,7 @@ BENCH_USERS = {
 }
 SAMPLE_SIZE = 200
 # The backend login() records for a password sign-in (axes' backend only guards it).
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "crm.permissions_backend.PermissionsInOneQueryBackend"
 SAMPLE_SEED = 20261206  # the same records every run, so that runs compare like with like
 
 

@@ -257,9 +257,9 @@ def test_my_day_runs_the_same_queries_however_many_notices(
     client.force_login(staff)
 
     # session, user, unread notices with their count (one query, which the navigation's badge
-    # reuses), authority, the person's permissions (2: whether they see the team's breaches)
-    # and the counts of every other section (one query; none has rows here)
-    with django_assert_num_queries(7):
+    # reuses), authority, the person's permissions (one query: whether they see the team's
+    # breaches) and the counts of every other section (one query; none has rows here)
+    with django_assert_num_queries(6):
         client.get("/")
 
 

@@ -51,7 +51,7 @@ def test_an_email_writes_to_it_and_a_non_address_stays_text():
 
 def test_the_reach_partial_shows_phone_and_email_or_in_a_row_the_phone_only():
     customer = CustomerFactory.build(phone="(202) 555-0142", email="anna@example.com")
-    partial = Template('{% include "partials/reach.html" with who=customer compact=compact %}')
+    partial = Template('{% load rows %}{% row "rows/reach.html" who=customer compact=compact %}')
 
     full = partial.render(Context({"customer": customer, "compact": False}))
     row = partial.render(Context({"customer": customer, "compact": True}))
