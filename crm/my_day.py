@@ -77,76 +77,96 @@ def count_text(total: int) -> str:
     return count_display(total, COUNT_LIMIT)
 
 
-def capped_counts(querysets: list[QuerySet]) -> list[int]:
-    """Count the rows of each queryset, up to one past COUNT_LIMIT, in one query.
+def capped_keys(querysets: list[QuerySet]) -> list[list]:
+    """Return the keys of each queryset's rows, at most one past COUNT_LIMIT, in one query.
 
-    Each count reads at most COUNT_LIMIT + 1 keys, in no order, through whichever index suits
-    its filter; one statement holds them all, as one scalar subquery each. A busy person's ten
-    sections counted one query each were a third of My day: ten round trips, each with its own
-    cursor, parameters and results.
+    Each reads its keys in no order through whichever index suits its filter; one statement
+    holds them all, a scalar subquery each that gathers its keys (an array on PostgreSQL, a
+    list in text on SQLite). Their number is the section's count, and when they are all there
+    they are what the first rows are chosen among. A busy person's ten sections read one query
+    each were a third of My day: ten round trips, each with its own cursor and results.
     """
     if not querysets:
         return []
     alias = querysets[0].db
+    gather = (
+        "ARRAY(SELECT pk FROM ({}) AS keys_{})"
+        if connections[alias].vendor == "postgresql"
+        else "(SELECT group_concat(pk) FROM ({}) AS keys_{})"
+    )
     selects, params, empty = [], [], set()
     for number, queryset in enumerate(querysets):
         if queryset.db != alias:
-            raise ValueError("My day counts the rows of one database at a time.")
+            raise ValueError("My day reads the rows of one database at a time.")
         keys = queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
         try:
             sql, keys_params = keys.query.get_compiler(using=alias).as_sql()
         except EmptyResultSet:  # a filter that matches nothing by construction, e.g. pk__in=[]
             empty.add(number)
             continue
-        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")  # noqa: S608
+        selects.append(gather.format(sql, number))
         params.extend(keys_params)
-    counts = iter([])
+    gathered = iter([])
     if selects:
         with connections[alias].cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(selects), params)
-            counts = iter(cursor.fetchone())
-    return [0 if number in empty else next(counts) for number in range(len(querysets))]
+            gathered = iter(cursor.fetchone())
+    return [
+        [] if number in empty else _key_list(next(gathered)) for number in range(len(querysets))
+    ]
 
 
-def first_of(queryset: QuerySet, total: int, limit: int = SHOWN) -> list:
-    """Return the first ``limit`` rows of an ordered queryset of ``total`` rows (capped_counts).
+def _key_list(gathered) -> list:
+    if isinstance(gathered, str):  # SQLite's "12,13,20"
+        return gathered.split(",")
+    return list(gathered or [])
 
-    One query, planned for what it does. With all the rows counted, among their keys: a sort of
-    a few rows, whichever index found them. Past COUNT_LIMIT, straight down the order's index,
-    since then matching rows come soon. One query that only filtered and sorted walked the
-    order's index past every row that did not match: a person of small authority, 8,000
-    remedies waiting and none theirs to decide, paid 17 ms for none.
 
-    Past COUNT_LIMIT the rows are those whose keys come first in order, found by a subquery
-    that reads the keys alone: SQLite reads an OR of conditions through one index and sorts
-    what it found, and sorting 8,000 remedies with their complaints and customers joined took
-    86 ms where sorting their keys takes 25 (PostgreSQL walks the order's index either way).
+def capped_counts(querysets: list[QuerySet]) -> list[int]:
+    """Count the rows of each queryset, up to one past COUNT_LIMIT, in one query."""
+    return [len(keys) for keys in capped_keys(querysets)]
+
+
+def first_of(queryset: QuerySet, keys: list, limit: int = SHOWN) -> list:
+    """Return the first ``limit`` rows of an ordered queryset whose capped keys are ``keys``.
+
+    One query, planned for what it does. With all the keys there, among them: a sort of a few
+    rows, whichever index found them. Past COUNT_LIMIT, straight down the order's index, since
+    then matching rows come soon. One query that only filtered and sorted walked the order's
+    index past every row that did not match: a person of small authority, 8,000 remedies
+    waiting and none theirs to decide, paid 17 ms for none.
+
+    Past COUNT_LIMIT, SQLite finds the first rows' keys in a subquery that reads the keys
+    alone: it reads an OR of conditions through one index and sorts what it found, and sorting
+    8,000 remedies with their complaints and customers joined took 86 ms where sorting their
+    keys takes 25. PostgreSQL walks the order's index either way, and compiling and planning
+    the subquery cost it up to 1 ms a section.
     """
-    if not total:
+    if not keys:
         return []
-    if total <= COUNT_LIMIT:
-        keys = queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
-    else:
-        keys = queryset.values("pk")[:limit]
-    return list(queryset.filter(pk__in=keys)[:limit])
+    if len(keys) <= COUNT_LIMIT:
+        return list(queryset.filter(pk__in=keys)[:limit])
+    if connections[queryset.db].vendor == "postgresql":
+        return list(queryset[:limit])
+    return list(queryset.filter(pk__in=queryset.values("pk")[:limit])[:limit])
 
 
 def first_rows(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
     """Return the first ``limit`` rows of an ordered queryset and how many rows it has,
     counted up to one past COUNT_LIMIT (``count_text`` shows that as "100+"): two queries."""
-    (total,) = capped_counts([queryset])
-    return first_of(queryset, total, limit), total
+    (keys,) = capped_keys([queryset])
+    return first_of(queryset, keys, limit), len(keys)
 
 
 def read_rows(sections: list[Section]) -> None:
-    """Fill the sections that gave ``rows``: their totals in one query, then the first rows of
-    each that has any, then each model's prefetched lookups once for all sections."""
+    """Fill the sections that gave ``rows``: their keys and totals in one query, then the first
+    rows of each that has any, then each model's prefetched lookups once for all sections."""
     pending = [section for section in sections if section.rows is not None]
-    totals = capped_counts([section.rows for section in pending])
+    gathered = capped_keys([section.rows for section in pending])
     shown_by_lookups = defaultdict(list)
-    for section, total in zip(pending, totals, strict=True):
-        section.total = total
-        section.items = first_of(section.rows, total)
+    for section, keys in zip(pending, gathered, strict=True):
+        section.total = len(keys)
+        section.items = first_of(section.rows, keys)
         if section.prefetch and section.items:
             shown_by_lookups[(section.rows.model, section.prefetch)].extend(section.items)
     for (_model, lookups), shown in shown_by_lookups.items():

@@ -21,14 +21,18 @@ def test_a_count_past_the_limit_reads_as_the_limit_and_a_plus():
 def test_a_section_counts_up_to_one_past_the_limit_and_says_so(monkeypatch, staff):
     monkeypatch.setattr(my_day, "COUNT_LIMIT", 3)
     overdue_since = timezone.now() - timedelta(hours=2)
-    for minutes in range(6):
+    # Made latest first, so that neither their keys' order nor the table's is the due order.
+    follow_ups = [
         FollowUpFactory(
             owner=staff, created_by=staff, due_at=overdue_since + timedelta(minutes=minutes)
         )
+        for minutes in reversed(range(6))
+    ]
     sections = {s.key: s for s in my_day.sections_for(staff, timezone.now())}
     overdue = sections["overdue"]
     assert overdue.total == 4  # counting stopped at one past the limit
-    assert len(overdue.items) == min(6, my_day.SHOWN)
+    # Past the limit the first rows are still the first in due order, not among those counted.
+    assert overdue.items == follow_ups[::-1][: my_day.SHOWN]
 
 
 def test_my_day_shows_a_capped_count_with_a_plus(monkeypatch, client, staff):
