@@ -501,6 +501,14 @@ class Complaint(ChoiceLabels, models.Model):
             models.Index(fields=["status", "owner"], name="complaint_status_owner_idx"),
             # Serves nearest_deadline_first: /complaints/ and My day, a page at a time.
             models.Index(fields=["next_deadline", "id"], name="complaint_next_deadline_idx"),
+            # A person's complaints by nearest deadline, their status read from the index (My
+            # day's "Complaints you own"): SQLite sorted a busy person's 4,500 open ones for the
+            # first five, 14 ms at 100,000 customers. Not partial: SQLite uses a partial index
+            # only for a condition written as the index's, and Django binds the statuses.
+            models.Index(
+                fields=["owner", "next_deadline", "id", "status"],
+                name="complaint_owner_deadline_idx",
+            ),
             # Serves the SLA sweep and the "breaching" filter: complaints still being worked on.
             models.Index(
                 fields=["resolution_due"],
