@@ -4,9 +4,9 @@ The apps register providers in their AppConfig.ready() (``customers/my_day.py``,
 ``complaints/my_day.py``, ``onboarding/my_day.py``); this module imports none of them. A
 provider is called as ``provider(user, now)`` and returns its sections in display order; the
 page shows the providers by their ``order``. A section hands over its rows as a queryset in
-display order, unevaluated, and the registry reads them: every section's count in one query,
-then the first ``SHOWN`` rows of each section that has any. My day runs the same queries for
-5 items and for 5,000, and is the same size.
+display order, unevaluated, and the registry reads them: every section's keys, and so its
+count, in one query, then the first ``SHOWN`` rows of each section that has any. My day runs
+the same queries for 5 items and for 5,000, and is the same size.
 """
 
 from collections import defaultdict
@@ -122,13 +122,8 @@ def _key_list(gathered) -> list:
     return list(gathered or [])
 
 
-def capped_counts(querysets: list[QuerySet]) -> list[int]:
-    """Count the rows of each queryset, up to one past COUNT_LIMIT, in one query."""
-    return [len(keys) for keys in capped_keys(querysets)]
-
-
 def first_of(queryset: QuerySet, keys: list, limit: int = SHOWN) -> list:
-    """Return the first ``limit`` rows of an ordered queryset whose capped keys are ``keys``.
+    """Return the first ``limit`` rows of an ordered queryset whose keys capped_keys read.
 
     One query, planned for what it does. With all the keys there, among them: a sort of a few
     rows, whichever index found them. Past COUNT_LIMIT, straight down the order's index, since

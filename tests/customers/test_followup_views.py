@@ -188,10 +188,11 @@ def test_my_day_runs_a_constant_number_of_queries(
         customer=factory.Iterator(customers),
         due_at=timezone.now() + timedelta(minutes=1),
     )
-    # Two queries for each section with rows (its keys, then its rows), one for each empty
-    # one (crm/my_day.py first_rows), the person's permissions (2: whether they see the
-    # team's breaches), and the page's own few.
-    with django_assert_max_num_queries(19):
+    # Session, user, authority, permissions (whether they see the team's breaches), unread
+    # notices, every section's keys (one query, crm/my_day.py capped_keys), and the rows of
+    # the two sections that have any (overdue and due today), their customers and owners
+    # joined.
+    with django_assert_max_num_queries(9):
         response = staff_client.get("/")
     overdue = next(s for s in response.context["sections"] if s.key == "overdue")
     assert len(overdue.items) == SHOWN
