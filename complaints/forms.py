@@ -15,7 +15,7 @@ from complaints.models import (
 )
 from crm.text import SearchField, SingleLineField
 from customers.forms import PersonChoiceField, clean_phone_value, datetime_input, staff_choices
-from customers.models import Channel, Customer, phone_in
+from customers.models import Channel, Customer, is_email_query, phone_in
 
 AMOUNT_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"})
 
@@ -219,7 +219,7 @@ NEW_CUSTOMER_FIELDS = ("new_customer_name", "new_customer_phone", "new_customer_
 
 def _new_customer_field_for(query: str) -> str:
     """Return the new customer's field a customer query reads as: email, phone or name."""
-    if "@" in query and " " not in query:
+    if is_email_query(query):
         return "new_customer_email"
     if phone_in(query):
         return "new_customer_phone"

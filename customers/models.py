@@ -388,7 +388,7 @@ def _customers_matching(query: str):
     """
     customers, contacts = Customer._base_manager.all(), Contact._base_manager.all()
     phone = phone_in(query)
-    if "@" in query and not any(char.isspace() for char in query):
+    if is_email_query(query):
         condition = Q(email_key=Lower(Value(query)))
     elif phone:
         condition = Q(phone_normalised=phone)
@@ -407,6 +407,11 @@ def _customers_matching(query: str):
     # UNION, and the order of a set of ids means nothing.
     matches.query.clear_ordering(force=True, clear_default=True)
     return matches
+
+
+def is_email_query(query: str) -> bool:
+    """Tell whether a query is written as an email address: an "@" and no blank."""
+    return "@" in query and not any(char.isspace() for char in query)
 
 
 def phone_in(query: str) -> str | None:

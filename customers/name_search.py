@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery, Value
 
 from crm.text import clean_search_text
-from customers.models import Contact, Customer, phone_in
+from customers.models import Contact, Customer, is_email_query, phone_in
 from customers.text import search_key
 
 # Matches through the trigram indexes, customers' and contacts' together, past which a query
@@ -52,8 +52,7 @@ def _is_name(customers: QuerySet, query: str) -> bool:
     """Tell whether the query is part of a name (no email, no phone number), on PostgreSQL."""
     if connections[customers.db].vendor != "postgresql":
         return False
-    is_email = "@" in query and not any(char.isspace() for char in query)
-    return not is_email and not phone_in(query) and len(search_key(query)) >= 3
+    return not is_email_query(query) and not phone_in(query) and len(search_key(query)) >= 3
 
 
 def _common_count(customers: QuerySet, query: str, count_limit: int) -> int | None:
