@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce, Least
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,7 +15,8 @@ from simple_history.models import HistoricalRecords
 from crm import trigram_search
 from crm.choices import ChoiceLabels
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
-from crm.text import searches_words, validate_single_line
+from crm.paths import path_for
+from crm.text import PERSON_NAME_FIELDS, searches_words, validate_single_line
 from customers.models import Channel, Contact, Customer
 
 # The largest single remedy Tend accepts; anything above is a typing slip, not a remedy.
@@ -330,6 +330,19 @@ class ComplaintQuerySet(models.QuerySet):
         """Join what lists of complaints show."""
         return self.select_related("customer", "owner", "category__parent")
 
+    def for_my_day(self):
+        """Join and read only what a row on My day draws (complaints/rows/complaint.html).
+
+        The list keeps whole rows: its other orders page on other fields. A field the row
+        draws and this leaves out would cost a query a row (tests/crm/test_my_day.py counts).
+        """
+        return self.with_related().only(
+            *("reference", "severity", "status", "is_repeat", "paused_at", "next_deadline"),
+            *("customer", "customer__name", "customer__phone", "customer__email"),
+            *("owner", *(f"owner__{name}" for name in PERSON_NAME_FIELDS)),
+            *("category", "category__name", "category__parent", "category__parent__name"),
+        )
+
     def nearest_deadline_first(self):
         """Order by the nearest SLA deadline; complaints without one (finished, paused) last.
 
@@ -602,7 +615,7 @@ class Complaint(ChoiceLabels, models.Model):
         return self.reference or _("New complaint")
 
     def get_absolute_url(self):
-        return reverse("complaints:detail", args=[self.pk])
+        return path_for("complaints:detail", self.pk)
 
     @property
     def is_active(self) -> bool:
@@ -801,12 +814,16 @@ class RemedyQuerySet(models.QuerySet):
         """Keep proposed remedies above their proposer's authority, still undecided."""
         return self.filter(decision=Remedy.Decision.PROPOSED)
 
-    def awaiting_approval_by(self, user):
-        """Keep undecided remedies others proposed that the user may decide, oldest first."""
+    def awaiting_approval_by(self, user, authority=None):
+        """Keep undecided remedies others proposed that the user may decide, oldest first.
+
+        ``authority`` is the user's (complaints.authority.authority_of), read when not given.
+        """
         # complaints.authority imports this module, so it is imported when first needed.
         from complaints.authority import authority_of
 
-        authority = authority_of(user)
+        if authority is None:
+            authority = authority_of(user)
         return (
             self.awaiting_approval()
             .filter(authority.approvable_condition())
@@ -816,6 +833,32 @@ class RemedyQuerySet(models.QuerySet):
             .select_related("complaint__customer", "proposed_by")
             .order_by("proposed_at")
         )
+
+    def for_my_day(self):
+        """Read only what a remedy's row on My day draws (complaints/rows/remedy_decision.html):
+        the remedy, its complaint's reference and what the customer asked, the customer's name
+        and the proposer's. awaiting_approval_by() joins them."""
+        return self.only(
+            *("kind", "amount", "description", "proposed_at", "complaint", "proposed_by"),
+            *("complaint__reference", "complaint__customer_words", "complaint__asked_words"),
+            *("complaint__asked_remedy_kind", "complaint__asked_amount"),
+            *("complaint__customer", "complaint__customer__name"),
+            *(f"proposed_by__{name}" for name in PERSON_NAME_FIELDS),
+        )
+
+    def keys_awaiting_approval_by(self, user, authority):
+        """Return the keys of awaiting_approval_by(user, authority), in no order.
+
+        One query of a part per range of remedy_decision_amount_idx the person may grant
+        (each money kind up to its limit, the free kinds), joined by UNION ALL, so that each
+        part reads only the waiting remedies it matches. In one condition, PostgreSQL read
+        every waiting remedy of those kinds: a person allowed refunds up to 50, with 4,000
+        larger ones waiting, paid 2.4 ms to find none; by ranges, 0.2 ms.
+        """
+        waiting = self.awaiting_approval().exclude(proposed_by=user).order_by().values("pk")
+        first, *others = [waiting.filter(one_range) for one_range in authority.approvable_ranges()]
+        # Not in Remedy's default order either: the union has no column to sort by.
+        return first.union(*others, all=True).order_by()
 
 
 class Remedy(ChoiceLabels, models.Model):
@@ -924,6 +967,10 @@ class Remedy(ChoiceLabels, models.Model):
 
 class ComplaintHandoffQuerySet(HandoffQuerySet):
     list_related = ("complaint__customer", "from_user")
+    offer_fields = (
+        *HandoffQuerySet.offer_fields,
+        *("complaint", "complaint__reference", "complaint__customer", "complaint__customer__name"),
+    )
     # As COMPLAINT_HANDOFFS.finished(): any complaint but a closed one may change hands.
     subject_open = ~Q(complaint__status=Complaint.Status.CLOSED)
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from complaints.authority import authority_of
 from complaints.models import Complaint, ComplaintHandoff, Remedy
 from crm.my_day import RETURNED_DAYS, Section
 from crm.reporting import may_see_everyone
@@ -14,12 +15,14 @@ from crm.reporting import may_see_everyone
 def approval_sections(user, now) -> list[Section]:
     """Return the remedies awaiting the person's decision: at the top of My day, as a customer
     waits on each of them."""
+    authority = authority_of(user)
     return [
         Section(
             "approvals",
             _("Awaiting your approval"),
             "complaints/rows/remedy_decision.html",
-            rows=Remedy.objects.awaiting_approval_by(user),
+            rows=lambda: Remedy.objects.awaiting_approval_by(user, authority).for_my_day(),
+            keys=Remedy.objects.keys_awaiting_approval_by(user, authority),
             empty_text=_("Nothing waits for your decision."),
             more_url=reverse("complaints:approvals"),
             more_label=_("All awaiting your approval (%(count)s)"),
@@ -42,7 +45,7 @@ def team_breach_sections(user, now) -> list[Section]:
             "team_breaches",
             _("Team complaints past an SLA deadline"),
             "complaints/rows/complaint.html",
-            rows=breaching.with_related().nearest_deadline_first(),
+            rows=breaching.for_my_day().nearest_deadline_first(),
             empty_text=_("No complaint is past a deadline."),
             more_url=f"{reverse('complaints:list')}?{urlencode({'breaching': 'true'})}",
             more_label=_("All past a deadline (%(count)s)"),
@@ -59,7 +62,7 @@ def complaint_sections(user, now) -> list[Section]:
             "complaints",
             _("Complaints you own"),
             "complaints/rows/complaint.html",
-            rows=Complaint.objects.active().owned_by(user).with_related().nearest_deadline_first(),
+            rows=Complaint.objects.active().owned_by(user).for_my_day().nearest_deadline_first(),
             empty_text=_("No open complaints are yours."),
             more_url=mine,
             more_label=_("All your complaints"),

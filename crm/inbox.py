@@ -10,18 +10,16 @@ from datetime import datetime
 from functools import cache
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q, Window
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Notice
-from crm.my_day import Section
+from crm.my_day import COUNT_LIMIT, Section
 
 # Notices per page of /notices/.
 PAGE_SIZE = 25
-# Unread notices listed on My day; the rest are behind "All notices (N)".
-MY_DAY_SHOWN = 5
 
 
 @dataclass
@@ -58,39 +56,38 @@ def mark_all_read(*, user, up_to: int, now: datetime | None = None) -> int:
 
 
 def unread_notice_sections(user, now: datetime) -> list[Section]:
-    """Return My day's "Unread notices": the newest few and the count; nothing when none."""
-    # One query whatever the number: the window counts every unread row before the slice.
-    newest = list(
-        Notice.objects.addressed_to(user)
-        .unread()
-        .newest_first()
-        .annotate(unread_total=Window(Count("pk")))
-        # The bodies can be long and My day shows only the subjects.
-        .only("pk", "subject", "created_at", "path", "read_at")[:MY_DAY_SHOWN]
-    )
-    if not newest:
-        return []
-    total = newest[0].unread_total
+    """Return My day's "Unread notices": the newest few and their count, left out when none.
+
+    Its keys are read with the other sections' (crm.my_day): nothing is queried for it alone
+    when nothing is unread, which is most people most days.
+    """
     return [
         Section(
             "unread_notices",
             _("Unread notices"),
             "crm/rows/notice.html",
-            items=newest,
-            # The section's figure is the count, not the rows shown; the link leads to the rest.
-            total=total,
+            # The bodies can be long and My day shows only the subjects.
+            rows=Notice.objects.addressed_to(user)
+            .unread()
+            .newest_first()
+            .only("pk", "subject", "created_at", "path", "read_at"),
             more_url=reverse("crm:notices"),
+            # The section's figure is the count, not the rows shown; the link leads to the rest.
             more_label=_("All notices (%(count)s unread)"),
+            hide_when_empty=True,
         )
     ]
 
 
-def unread_total(sections: list[Section]) -> int:
-    """Return the unread count My day's sections already hold (0 when they have no notices).
+def unread_total(sections: list[Section]) -> int | None:
+    """Return the unread count My day's sections already hold (0 when they have no notices),
+    or None when they stopped counting at COUNT_LIMIT.
 
-    My day passes it to the navigation's badge, which then needs no query of its own.
+    My day passes a count to the navigation's badge, which then needs no query of its own; a
+    count that stopped is left for the badge to count in full.
     """
-    return next((s.total for s in sections if s.key == "unread_notices"), 0)
+    total = next((s.total for s in sections if s.key == "unread_notices"), 0)
+    return total if total <= COUNT_LIMIT else None
 
 
 def unread_notice_count(request) -> dict:

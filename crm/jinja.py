@@ -19,18 +19,18 @@ A core module: it imports no app.
 from functools import lru_cache
 
 from django.template import defaultfilters
-from django.urls import reverse
 from django.utils import translation
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
+from crm.paths import path_for
 from crm.templatetags.reach import mailto, tel
 from crm.text import person_name
 
 
 def url(name: str, *args) -> str:
-    """Return the path of a named URL, as ``{% url %}``."""
-    return reverse(name, args=args)
+    """Return the path of a named URL, as ``{% url %}`` (through crm.paths, kept per name)."""
+    return path_for(name, *args)
 
 
 def date(value, format_string=None) -> str:

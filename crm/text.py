@@ -59,6 +59,10 @@ class SearchField(forms.CharField):
         return clean_search_text(super().to_python(value))
 
 
+# What person_name reads of a person: a query that shows people by name reads no more of them.
+PERSON_NAME_FIELDS = ("username", "first_name", "last_name")
+
+
 def person_name(user) -> str:
     """Return how Tend names a person to others: full name, else username; '' for nobody."""
     if user is None or not getattr(user, "is_authenticated", False):

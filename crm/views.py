@@ -32,19 +32,19 @@ class SearchForm(forms.Form):
 def my_day(request: HttpRequest) -> HttpResponse:
     """The signed-in person's work for today, gathered from every app."""
     sections = dashboard.sections_for(request.user)
-    return render(
-        request,
-        "crm/my_day.html",
-        {
-            "sections": sections,
-            # Counted with the unread notices section: the badge is spared its own query.
-            "unread_notice_count": inbox.unread_total(sections),
-            "failed_notices": dashboard.failed_notice_count(request.user),
-            "business_hours": dashboard.untuned_business_hours(request.user),
-            "tiles": owner_tiles(request.user),
-            "now": timezone.now(),
-        },
-    )
+    context = {
+        "sections": sections,
+        "failed_notices": dashboard.failed_notice_count(request.user),
+        "business_hours": dashboard.untuned_business_hours(request.user),
+        "tiles": owner_tiles(request.user),
+        "now": timezone.now(),
+    }
+    # Counted with the unread notices section: the badge is spared its own query, unless
+    # the section stopped counting ("100+") and the badge must count them all.
+    unread = inbox.unread_total(sections)
+    if unread is not None:
+        context["unread_notice_count"] = unread
+    return render(request, "crm/my_day.html", context)
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:

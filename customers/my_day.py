@@ -18,7 +18,7 @@ def follow_up_sections(user, now) -> list[Section]:
     """Return the person's overdue, due-today and recently-given follow-ups."""
     _start, tomorrow = today_bounds()
     since = now - timedelta(days=RECENTLY_ASSIGNED_DAYS)
-    mine = FollowUp.objects.open().owned_by(user).select_related("customer", "owner")
+    mine = FollowUp.objects.open().owned_by(user).for_my_day()
     template = "customers/rows/follow_up.html"
     follow_ups = reverse("followups:list")
     # The sources are fetched once for the three lists (one query per kind of source), not
@@ -65,7 +65,7 @@ def team_overdue_sections(user, now) -> list[Section]:
     if not may_see_everyone(user):
         return []
     # followup_open_due_id_idx serves it: open commitments by due time.
-    overdue = FollowUp.objects.overdue(now=now).select_related("customer", "owner")
+    overdue = FollowUp.objects.overdue(now=now).for_my_day()
     return [
         Section(
             "team_overdue",

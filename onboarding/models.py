@@ -3,7 +3,6 @@ from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -11,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from crm import trigram_search
 from crm.choices import ChoiceLabels
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
+from crm.paths import path_for
 from crm.text import searches_words, validate_single_line
 from customers.models import Customer
 
@@ -200,7 +200,7 @@ class Onboarding(ChoiceLabels, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("onboarding:detail", args=[self.pk])
+        return path_for("onboarding:detail", self.pk)
 
     @property
     def is_active(self) -> bool:
@@ -215,6 +215,12 @@ class OnboardingStepQuerySet(models.QuerySet):
                 assignee=user, done_at__isnull=True, onboarding__status=Onboarding.Status.ACTIVE
             )
             .select_related("onboarding__customer")
+            # What a step's row reads (onboarding/rows/step.html), its customer's reach too.
+            .only(
+                *("title", "due_at", "captures_preferences", "onboarding"),
+                *("onboarding__customer", "onboarding__customer__name"),
+                *("onboarding__customer__phone", "onboarding__customer__email"),
+            )
             .order_by("due_at")
         )
 
@@ -266,6 +272,11 @@ class OnboardingStep(StepFields):
 
 class OnboardingHandoffQuerySet(HandoffQuerySet):
     list_related = ("onboarding__customer", "from_user", "step")
+    offer_fields = (
+        *HandoffQuerySet.offer_fields,
+        *("onboarding", "onboarding__customer", "onboarding__customer__name"),
+        *("step", "step__title"),
+    )
     # As ONBOARDING_HANDOFFS.finished(): only a running onboarding may change hands.
     subject_open = Q(onboarding__status=Onboarding.Status.ACTIVE)
 

@@ -541,5 +541,19 @@ def test_the_approval_queue_and_the_authority_agree_on_every_kind_and_amount(
         assert matched == expected, person
         queue = set(Remedy.objects.awaiting_approval_by(person))
         assert queue == expected, person
+        # My day counts them by their keys, a range of the index per ceiling: each once
+        keys = [row["pk"] for row in Remedy.objects.keys_awaiting_approval_by(person, authority)]
+        assert sorted(keys) == sorted(remedy.pk for remedy in expected), person
         for remedy, asked in approvers.items():
             assert (person in asked) == (remedy in expected), (person, remedy)
+
+
+def test_my_day_counts_neither_ones_own_proposals_nor_decided_remedies(supervisor):
+    # given: a remedy the supervisor could decide, one they proposed and one decided already
+    waiting = RemedyFactory(kind="refund", amount=Decimal(80))
+    RemedyFactory(kind="refund", amount=Decimal(80), proposed_by=supervisor)
+    RemedyFactory(kind="refund", amount=Decimal(80), decision=Remedy.Decision.APPROVED)
+    # when
+    keys = Remedy.objects.keys_awaiting_approval_by(supervisor, authority_of(supervisor))
+    # then
+    assert [row["pk"] for row in keys] == [waiting.pk]

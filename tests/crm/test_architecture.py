@@ -56,6 +56,7 @@ CRM_CORE = {
     "crm/postgres_only.py",
     "crm/people.py",
     "crm/percentiles.py",
+    "crm/paths.py",
     "crm/permissions_backend.py",
     "crm/report_views.py",
     "crm/reporting.py",

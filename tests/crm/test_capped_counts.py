@@ -69,3 +69,55 @@ def test_every_section_is_counted_in_one_query(
             ]
         )
     assert [len(keys) for keys in gathered] == [4, 1, 0, 0]
+
+
+def test_a_section_with_its_own_keys_counts_by_them_and_shows_rows_in_order(staff, other_staff):
+    from customers.models import FollowUp
+
+    now = timezone.now()
+    mine = [
+        FollowUpFactory(owner=staff, created_by=staff, due_at=now - timedelta(hours=hours))
+        for hours in (1, 3, 2)
+    ]
+    FollowUpFactory(owner=other_staff, created_by=other_staff)
+    made = []
+
+    def rows():
+        made.append(True)
+        return FollowUp.objects.order_by("due_at", "pk")
+
+    section = my_day.Section(
+        "mine",
+        "Mine",
+        "customers/rows/follow_up.html",
+        rows=rows,
+        # cheaper than rows would be, and narrower: only the keys count and show
+        keys=FollowUp.objects.filter(owner=staff),
+    )
+    my_day.read_rows([section])
+
+    assert section.total == 3
+    assert section.items == [mine[1], mine[2], mine[0]]
+    assert made == [True]
+
+
+def test_rows_made_by_a_function_are_not_made_when_their_keys_are_none(
+    staff, django_assert_num_queries
+):
+    from customers.models import FollowUp
+
+    def rows():
+        raise AssertionError("an empty section's rows were made")
+
+    section = my_day.Section(
+        "none", "None", "customers/rows/follow_up.html", rows=rows, keys=FollowUp.objects.none()
+    )
+    with django_assert_num_queries(0):
+        my_day.read_rows([section])
+
+    assert (section.total, section.items) == (0, [])
+
+
+def test_rows_made_by_a_function_need_their_keys_given():
+    with pytest.raises(ValueError, match="need keys"):
+        my_day.Section("odd", "Odd", "customers/rows/follow_up.html", rows=lambda: None)

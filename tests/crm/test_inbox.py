@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from crm import inbox
+from crm import inbox, my_day
 from crm.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -245,7 +245,7 @@ def test_my_day_leaves_out_the_section_when_everything_is_read(client, staff):
 
     response = client.get("/")
 
-    assert unread_section(response) is None
+    assert unread_section(response).items == []
     assert b"Unread notices" not in response.content
 
 
@@ -256,11 +256,22 @@ def test_my_day_runs_the_same_queries_however_many_notices(
     give(staff, count)
     client.force_login(staff)
 
-    # session, user, unread notices with their count (one query, which the navigation's badge
-    # reuses), authority, the person's permissions (one query: whether they see the team's
-    # breaches) and the counts of every other section (one query; none has rows here)
-    with django_assert_num_queries(6):
+    # session, user, authority, the person's permissions (one query: whether they see the
+    # team's breaches) and the keys of every section, the unread notices' among them (one
+    # query, whose count the navigation's badge reuses); then the newest unread, if any
+    with django_assert_num_queries(5 if count == 0 else 6):
         client.get("/")
+
+
+def test_past_the_count_limit_my_day_says_so_and_the_badge_counts_them_all(client, staff):
+    give(staff, my_day.COUNT_LIMIT + 2)
+    client.force_login(staff)
+
+    response = client.get("/")
+
+    assert unread_section(response).count_display == f"{my_day.COUNT_LIMIT}+"
+    html = response.content.decode()
+    assert f'{my_day.COUNT_LIMIT + 2}<span class="visually-hidden"> unread</span>' in html
 
 
 def test_the_navigation_shows_the_unread_count_on_every_page(client, staff):

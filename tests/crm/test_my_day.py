@@ -7,9 +7,11 @@ import factory
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.html import escape
 
 from crm import my_day
 from tests.factories import (
+    CategoryFactory,
     ComplaintFactory,
     ComplaintHandoffFactory,
     CustomerFactory,
@@ -47,7 +49,16 @@ def fill_a_busy_day(person, colleague, rows: int) -> None:
             source_type=ContentType.objects.get_for_model(source),
             source_id=source.pk,
         )
-    ComplaintFactory.create_batch(rows, owner=person, logged_by=person)
+    category = CategoryFactory(parent=CategoryFactory())
+    ComplaintFactory.create_batch(rows, owner=person, logged_by=person, category=category)
+    # the team's: past their first-response deadline
+    ComplaintFactory.create_batch(
+        rows,
+        logged_by=colleague,
+        category=category,
+        received_at=timezone.now() - timedelta(days=2),
+    )
+    ComplaintHandoffFactory.create_batch(min(rows, 5), to_user=person)
     for complaint in ComplaintFactory.create_batch(
         rows, logged_by=colleague, status="awaiting_approval"
     ):
@@ -76,23 +87,35 @@ def test_my_day_runs_the_same_queries_however_busy_the_day(
     fill_a_busy_day(supervisor, colleague, rows)
     decline_offers_of(supervisor, colleague, rows)
     client.force_login(supervisor)
-    # session, user, authority, the supervisor's permissions (one query), unread notices;
-    # every section's keys (one query); the first rows of each of the nine sections with any
-    # (team overdue, overdue, due today, recently given, complaints, remedies, complaint
-    # handoffs declined, onboarding steps, onboarding handoffs declined); and the follow-ups'
-    # sources, one query per kind of source among all the sections' rows (up to 4)
-    with django_assert_max_num_queries(19):
+    # session, user, authority, the supervisor's permissions (one query); every section's keys,
+    # unread notices' too (one query); the first rows of each of the twelve sections with any
+    # (team overdue, team breaches, remedies, overdue, due today, recently given, complaints,
+    # complaints offered, complaint handoffs declined, onboarding steps, onboardings offered,
+    # onboarding handoffs declined), each read in one query with all that its rows draw; and
+    # the follow-ups' sources, one query per kind of source among all the sections' rows (up
+    # to 4). A field a row draws that its query left out would cost a query per row.
+    with django_assert_max_num_queries(21):
         response = client.get("/")
     sections = {section.key: section for section in response.context["sections"]}
     shown = min(rows, my_day.SHOWN)
     for key in (
         "approvals",
+        "team_breaches",
         "onboarding_steps",
         "complaint_handoffs_declined",
         "onboarding_handoffs_declined",
     ):
         assert len(sections[key].items) == shown
         assert sections[key].total == rows
+    assert len(sections["complaint_handoffs"].items) == min(rows, 5)
+    assert len(sections["onboarding_handoffs"].items) == min(rows, 5)
+    # what the rows drew from their related records
+    html = response.content.decode()
+    category = sections["complaints"].items[0].category
+    assert escape(f"{category.parent.name} / {category.name}") in html
+    offers = [*sections["complaint_handoffs"].items, *sections["onboarding_handoffs"].items]
+    for offer in offers:
+        assert escape(f"From {offer.from_user.get_full_name()}:") in html
     # their own complaints and those handed back
     assert sections["complaints"].total == 2 * rows
     assert len(sections["overdue"].items) == min(rows // 2, my_day.SHOWN)
@@ -129,6 +152,7 @@ def test_my_day_shows_the_apps_sections_in_their_registered_order(client, staff)
     # supervisors, tests/crm/test_supervisor_my_day.py).
     assert [section.key for section in response.context["sections"]] == [
         "approvals",
+        "unread_notices",
         "overdue",
         "due_today",
         "recently_assigned",
