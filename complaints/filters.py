@@ -124,12 +124,13 @@ class ComplaintFilter(DatesReadTogether, django_filters.FilterSet):
         fields=[
             ("next_deadline", "deadline"),
             ("received_at", "received"),
-            ("severity", "severity"),
+            # By rank, most severe first (the text would put low before normal).
+            ("severity_rank", "severity"),
         ],
         field_labels={
             "next_deadline": _("Next deadline"),
             "received_at": _("Received"),
-            "severity": _("Severity"),
+            "severity_rank": _("Severity"),
         },
     )
 

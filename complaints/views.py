@@ -19,7 +19,7 @@ PAGE_SIZE = 25
 
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    complaints = Complaint.objects.with_related()
+    complaints = Complaint.objects.for_rows()
     filterset = ComplaintFilter(request.GET or None, queryset=complaints)
     ordered = filterset.qs
     # Ordered as asked only when the filter understood the order (an unknown one is ignored).

@@ -258,6 +258,18 @@ class Customer(ChoiceLabels, models.Model):
                 condition=Q(archived_at__isnull=True),
                 name="customer_current_name_id_idx",
             ),
+            # The list's other orders, a page at a time from any depth (by status, by last
+            # change): each a sort of every current customer without them (110 to 125 ms).
+            models.Index(
+                fields=["status", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="customer_current_status_idx",
+            ),
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="customer_current_updated_idx",
+            ),
             models.Index(fields=["phone_normalised"], name="customer_phone_idx"),
             models.Index(fields=["email_key"], name="customer_email_key_idx"),
             models.Index(fields=["search_name"], name="customer_search_name_idx"),
@@ -374,6 +386,13 @@ class _AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = compiler.compile(self.rhs)
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def key_among(keys: list[int]) -> Lookup:
+    """Return ``pk = ANY(%s)``, the keys in one array parameter (PostgreSQL): compiling one
+    parameter a key cost a search of 300 matches 12,000 Python calls a query."""
+    # As the one list it is: an ArrayField output would prepare each key on its own.
+    return _AnyOf(F("pk"), Value(list(keys)))
 
 
 def _customers_matching(query: str):

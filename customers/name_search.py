@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery, Value
 
 from crm.text import clean_search_text
-from customers.models import Contact, Customer, is_email_query, phone_in
+from customers.models import Contact, Customer, is_email_query, key_among, phone_in
 from customers.text import search_key
 
 # Matches through the trigram indexes, customers' and contacts' together, past which a query
@@ -37,10 +37,18 @@ def first_found(customers: QuerySet, query: str, *, limit: int, count_limit: int
     and how many it finds, counted up to ``count_limit + 1``: two to four queries."""
     query = clean_search_text(query)
     found = customers.search(query)
-    count = _common_count(customers, query, count_limit) if _is_name(customers, query) else None
-    if count is not None:
-        rows = _walk_by_name(customers, search_key(query), limit) or list(found[:limit])
-        return rows, count
+    if _is_name(customers, query):
+        keys = _some_matches(search_key(query))
+        if len(keys) > COMMON:
+            count = _common_count(customers, keys, count_limit)
+            if count is not None:
+                rows = _walk_by_name(customers, search_key(query), limit) or list(found[:limit])
+                return rows, count
+        else:
+            # Every match is among these keys: the rows and their count are read by primary
+            # key, not through the trigram indexes again ("amara chen": 15.6 ms of three
+            # trigram reads, now one and 2 ms by key).
+            found = customers.filter(key_among(set(keys)))
     rows = list(found[: limit + 1])  # one more than shown: a query that fits needs no count
     if len(rows) <= limit:
         return rows, len(rows)
@@ -55,23 +63,28 @@ def _is_name(customers: QuerySet, query: str) -> bool:
     return not is_email_query(query) and not phone_in(query) and len(search_key(query)) >= 3
 
 
-def _common_count(customers: QuerySet, query: str, count_limit: int) -> int | None:
-    """Return the query's count past ``count_limit`` when its word is common, else None."""
-    key = search_key(query)
-    own = Customer._base_manager.filter(search_name__contains=key).order_by().values("pk")
+def _some_matches(key: str) -> list[int]:
+    """Return the keys of customers whose name or a contact's holds the key, through the
+    trigram indexes: all of them when there are at most COMMON matches, else COMMON + 1 (of
+    any customer, archived too, a customer once for each match)."""
+    own = Customer._base_manager.filter(search_name__contains=key).order_by()
     theirs = Contact._base_manager.filter(search_name__contains=key).order_by()
-    # UNION ALL streams: the count stops reading at COMMON + 1, where UNION would first read
-    # every match to drop the duplicates.
-    some = own.union(theirs.values("customer_id"), all=True)
+    # UNION ALL streams: the read stops at COMMON + 1, where UNION would first read every
+    # match to drop the duplicates.
+    some = own.values_list("pk", flat=True).union(
+        theirs.values_list("customer_id", flat=True), all=True
+    )
     # Unordered, not even by Customer.Meta.ordering: the name is not among the UNION's columns.
     some.query.clear_ordering(force=True, clear_default=True)
-    some = some[: COMMON + 1]
-    if some.count() <= COMMON:
-        return None
+    return list(some[: COMMON + 1])
+
+
+def _common_count(customers: QuerySet, keys: list[int], count_limit: int) -> int | None:
+    """Return the query's count past ``count_limit`` when its word is common, else None."""
     # A customer matched by its name and a contact's counts once, an archived one not at all:
     # the count is of the distinct customers among those first matches, and settles "100+"
     # unless duplicates fill them (then the query is counted in full after all).
-    count = customers.filter(pk__in=some).order_by().values("pk")[: count_limit + 1].count()
+    count = customers.filter(key_among(keys)).order_by().values("pk")[: count_limit + 1].count()
     return count if count > count_limit else None
 
 

@@ -13,6 +13,7 @@ from django.template import engines
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -23,6 +24,8 @@ ITEM_NAMES = ("follow_up", "complaint", "remedy", "handoff", "step", "notice")
 
 def _page_values(context) -> dict:
     values = {name: context[name] for name in PAGE_NAMES if name in context}
+    # Read once for all the rows: their words are looked up in it (crm/jinja.py).
+    values["LANGUAGE_CODE"] = get_language()
     # Rows compare due times with the page's moment; a page that set none is drawn now.
     values.setdefault("now", timezone.now())
     token = context.get("csrf_token")

@@ -169,6 +169,32 @@ def test_a_parent_category_finds_complaints_in_its_children(staff_client):
     assert list(response.context["page"]) == [filed]
 
 
+@pytest.mark.parametrize("order", ["severity", "-severity", "received", "-deadline"])
+def test_every_order_of_the_list_runs_a_constant_number_of_queries(
+    staff_client, order, django_assert_max_num_queries
+):
+    ComplaintFactory.create_batch(30, severity=factory.Iterator(["low", "critical", "high"]))
+    with django_assert_max_num_queries(9):
+        response = staff_client.get("/complaints/", {"order": order})
+    assert len(response.context["page"]) == PAGE_SIZE
+
+
+def test_sorting_by_severity_puts_the_most_severe_first_page_after_page(staff_client):
+    ComplaintFactory.create_batch(
+        PAGE_SIZE + 5, severity=factory.Iterator(["low", "normal", "critical", "high"])
+    )
+    ranks = {"critical": 1, "high": 2, "normal": 3, "low": 4}
+
+    first = staff_client.get("/complaints/", {"order": "severity"}).context["page"]
+    after = staff_client.get("/complaints/" + first.next_url).context["page"]
+    least_first = staff_client.get("/complaints/", {"order": "-severity"}).context["page"]
+
+    shown = [complaint.severity for complaint in [*first, *after]]
+    assert len(shown) == PAGE_SIZE + 5
+    assert shown == sorted(shown, key=ranks.get)
+    assert [complaint.severity for complaint in least_first][:2] == ["low", "low"]
+
+
 def test_the_list_runs_a_constant_number_of_queries(staff_client, django_assert_max_num_queries):
     customers = CustomerFactory.create_batch(10)
     owners = UserFactory.create_batch(4)

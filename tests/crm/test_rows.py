@@ -1,7 +1,7 @@
 """Rows lists repeat are drawn by Jinja2 (crm/jinja.py, crm/templatetags/rows.py): escaped,
 in the business's time zone, with the page's CSRF token, on every page that lists them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.template import Context, Template
@@ -58,3 +58,22 @@ def test_a_row_drawn_on_a_page_without_a_moment_compares_with_now(staff):
 
     assert "tend-overdue" in html
     assert "Overdue" in html
+
+
+@override_settings(TIME_ZONE="Asia/Kolkata")
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 30, 15, 250_000, tzinfo=UTC),
+        date(2026, 11, 23),
+        None,
+    ],
+)
+def test_the_rows_iso_time_is_the_date_filters(value):
+    from django.template import defaultfilters
+    from django.utils.timezone import template_localtime
+
+    from crm import jinja
+
+    assert jinja.date(value, "c") == defaultfilters.date(template_localtime(value), "c")
