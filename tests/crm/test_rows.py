@@ -76,4 +76,31 @@ def test_the_rows_iso_time_is_the_date_filters(value):
 
     from crm import jinja
 
-    assert jinja.date(value, "c") == defaultfilters.date(template_localtime(value), "c")
+    assert jinja.date({}, value, "c") == defaultfilters.date(template_localtime(value), "c")
+
+
+@pytest.mark.parametrize(
+    ("source", "variables"),
+    [
+        ("{{ _('Overdue') }}", {}),
+        ("{{ _('Yes') }}", {}),
+        ("{{ _('100%% sure') }}", {}),
+        ("{{ _('From %(name)s:', name=name) }}", {"name": '<b>"Ann" & co</b>'}),
+        ("{{ _('%(late)s past a deadline', late=late) }}", {"late": "2\xa0hours"}),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_rows_words_are_jinjas_newstyle_gettext(source, variables, language):
+    from django.template import engines
+    from django.utils import translation
+    from jinja2 import Environment
+
+    reference = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    reference.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    rows = engines["jinja2"].env
+    with translation.override(language):
+        expected = reference.from_string(source).render(variables)
+        assert rows.from_string(source).render(variables) == expected
+        # with the language {% rows %} hands its rows
+        drawn = rows.from_string(source).render({**variables, "LANGUAGE_CODE": language})
+        assert drawn == expected
