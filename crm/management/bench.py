@@ -14,6 +14,7 @@ so that no run spends its time hashing passwords.
 """
 
 import random
+import time
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -67,6 +68,22 @@ def ensure_data(customers: int, stdout) -> None:
         _("Seeding %(count)s customers (seed_scale)…") % {"count": f"{customers - existing:,}"}
     )
     call_command("seed_scale", customers=customers - existing, stdout=stdout)
+
+
+def yardstick_ms() -> float:
+    """Return how long this machine takes for a fixed piece of pure Python (the sum of the
+    squares below three million), the fastest of three runs, in milliseconds.
+
+    The same work on every run: two runs of a benchmark compare fairly once each is divided
+    by its yardstick. The virtual machines Tend is measured on vary in speed by up to three
+    times from one day to the next.
+    """
+    runs = []
+    for _run in range(3):
+        started = time.perf_counter()
+        sum(number * number for number in range(3_000_000))
+        runs.append((time.perf_counter() - started) * 1000)
+    return min(runs)
 
 
 def bench_people() -> dict:

@@ -31,6 +31,8 @@ def test_bench_pages_times_every_page_for_each_person_with_its_queries_bytes_and
     out = StringIO()
     call_command("bench_pages", customers=40, repeat=2, stdout=out)
     rows = _table(out.getvalue())
+    yardstick = re.search(r"Machine yardstick: (\d+) ms", out.getvalue())
+    assert yardstick and int(yardstick.group(1)) > 0
     expected = {(role, page.name) for page in PAGES for role in page.roles}
     assert set(rows) == expected
     assert {role for role, _page in rows} == {STAFF, BUSY_STAFF, SUPERVISOR, OWNER}

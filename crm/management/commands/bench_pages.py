@@ -36,6 +36,7 @@ from crm.management.bench import (
     draw_sample,
     ensure_data,
     session_for,
+    yardstick_ms,
 )
 from customers.models import Customer
 
@@ -138,6 +139,7 @@ class Command(BaseCommand):
         sample = draw_sample()
         if not (sample.customers and sample.complaints and sample.onboardings):
             raise CommandError(_("The data set has no complaints or onboardings to open."))
+        yardstick = yardstick_ms()
         timings = []
         # The client's host, without opening ALLOWED_HOSTS of the configured deployment.
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
@@ -148,6 +150,10 @@ class Command(BaseCommand):
                     if role in page.roles:
                         timings.append(self._time_page(client, role, page, sample, repeat))
         self._report(timings, customers=Customer.objects.count())
+        self.stdout.write(
+            _("Machine yardstick: %(ms).0f ms of fixed Python work; divide by it to compare runs.")
+            % {"ms": yardstick}
+        )
         failed = [t for t in timings if t.failures]
         if failed:
             raise CommandError(
