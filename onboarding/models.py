@@ -12,7 +12,7 @@ from crm.choices import ChoiceLabels
 from crm.handoffs import LADDER_FIELDS, PENDING, HandoffBase, HandoffQuerySet
 from crm.paths import path_for
 from crm.text import searches_words, validate_single_line
-from customers.models import Customer
+from customers.models import ROW_CUSTOMER_FIELDS, Customer
 
 
 class ChecklistTemplate(models.Model):
@@ -218,8 +218,8 @@ class OnboardingStepQuerySet(models.QuerySet):
             # What a step's row reads (onboarding/rows/step.html), its customer's reach too.
             .only(
                 *("title", "due_at", "captures_preferences", "onboarding"),
-                *("onboarding__customer", "onboarding__customer__name"),
-                *("onboarding__customer__phone", "onboarding__customer__email"),
+                "onboarding__customer",
+                *(f"onboarding__customer__{name}" for name in ROW_CUSTOMER_FIELDS),
             )
             .order_by("due_at")
         )
