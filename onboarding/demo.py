@@ -287,6 +287,8 @@ class _DemoBuilder:
             onboarding.status = Onboarding.Status.CANCELLED
             onboarding.cancelled_at = max(self.now - ago, last_progress)
             onboarding.cancel_reason = reason
+        for step in steps:
+            step.onboarding_running = onboarding.is_active
         return onboarding, steps, handoffs
 
     def _do_steps(self, story, steps, customer, started, last_progress, handoffs, accepted):

@@ -108,8 +108,9 @@ class OnboardingFilter(DatesReadTogether, django_filters.FilterSet):
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
     def filter_assignee(self, queryset, name, value):
-        # By id, not a join: the list's step counts would count the joined rows twice.
-        ids = OnboardingStep.objects.filter(assignee=value, done_at__isnull=True).values(
-            "onboarding_id"
-        )
+        # By id, not a join: the list's step counts would count the joined rows twice. Steps
+        # still to do: one left open when its onboarding ended waits for no one.
+        ids = OnboardingStep.objects.filter(
+            assignee=value, done_at__isnull=True, onboarding_running=True
+        ).values("onboarding_id")
         return queryset.filter(pk__in=ids) if value else queryset

@@ -153,6 +153,8 @@ def _draft(
         calendar=setting.calendar,
     )
     onboarding.status = status
+    for step in steps:
+        step.onboarding_running = status == Status.ACTIVE
     # How many steps are done, in order, and when the last of them was: lately for a running
     # one (long ago for a stalled one), some weeks after the start for the others.
     done = len(steps) if status == Status.COMPLETED else rng.randint(0, len(steps) - 1)

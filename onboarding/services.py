@@ -184,6 +184,11 @@ def _set_customer_status(customer: Customer, status: str, **fields) -> None:
     customer.save(update_fields=["status", "version", *fields])
 
 
+def _stop_steps(onboarding: Onboarding) -> None:
+    """Mark the steps of an onboarding that ended, so no one's My day walks its open ones."""
+    onboarding.steps.filter(onboarding_running=True).update(onboarding_running=False)
+
+
 def _locked(onboarding: Onboarding) -> Onboarding:
     locked = (
         Onboarding.objects.select_for_update().select_related("customer").get(pk=onboarding.pk)
@@ -264,6 +269,7 @@ def _progress(onboarding: Onboarding, *, actor, now: datetime) -> None:
     onboarding.status = Onboarding.Status.COMPLETED
     onboarding.completed_at = now
     onboarding.save(update_fields=[*marks, "status", "completed_at"])
+    _stop_steps(onboarding)
     # An optional handoff step may still be on offer: nothing is left to take over.
     handoffs.withdraw_handoffs(
         ONBOARDING_HANDOFFS,
@@ -313,6 +319,7 @@ def cancel_onboarding(*, actor, onboarding: Onboarding, reason: str) -> Onboardi
     onboarding.cancelled_at = now
     onboarding.cancel_reason = reason
     onboarding.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    _stop_steps(onboarding)
     handoffs.withdraw_handoffs(
         ONBOARDING_HANDOFFS,
         onboarding,

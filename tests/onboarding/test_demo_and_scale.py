@@ -232,6 +232,8 @@ def test_demo_onboardings_tell_a_consistent_story(seeded):
         for step in steps:
             expected = "alex" if step.group.name == "Support" else onboarding.started_by.username
             assert step.assignee.username == expected, step
+            # as the services leave them: an ended onboarding's steps wait for no one
+            assert step.onboarding_running == onboarding.is_active, step
     assert not OnboardingStep.objects.filter(due_at__lt=F("onboarding__started_at")).exists()
 
 
@@ -374,6 +376,7 @@ def test_seed_scale_onboardings_tell_a_consistent_story():
         done = [step for step in steps if step.is_done]
         assert steps[: len(done)] == done, onboarding
         assert all(onboarding.started_at <= step.done_at <= now for step in done), onboarding
+        assert {step.onboarding_running for step in steps} == {onboarding.is_active}, onboarding
         handoff_step = next(step for step in steps if step.is_handoff_point)
         accepted = [h for h in onboarding.handoffs.all() if h.accepted_at]
         assert bool(accepted) == handoff_step.is_done, onboarding

@@ -37,6 +37,27 @@ def test_the_list_filtered_by_assignee_holds_the_onboardings_with_their_open_ste
     assert list(response.context["page"]) == [mine]
 
 
+def test_a_step_left_open_on_a_cancelled_onboarding_is_no_longer_waiting(
+    staff_client, staff, other_staff
+):
+    # given: other_staff's first step still open when the onboarding was cancelled
+    staff.groups.add(Group.objects.get(name="Sales"))
+    onboarding = services.start_onboarding(
+        actor=staff,
+        customer=CustomerFactory(status="prospect"),
+        template=ChecklistTemplate.objects.get(name="New customer"),
+        owner=staff,
+    )
+    onboarding.steps.filter(position=1).update(assignee=other_staff)
+    services.cancel_onboarding(actor=staff, onboarding=onboarding, reason="Order withdrawn")
+
+    # when: every onboarding, whatever its status, with open steps for other_staff
+    response = staff_client.get("/onboarding/", {"assignee": other_staff.pk, "status": ""})
+
+    # then
+    assert list(response.context["page"]) == []
+
+
 def test_a_handoff_choice_without_dates_keeps_only_answered_handoffs(client, supervisor):
     waiting, declined = OnboardingFactory(), OnboardingFactory()
     HandoffFactory(onboarding=waiting)

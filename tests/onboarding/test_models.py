@@ -1,9 +1,11 @@
 """Onboarding models: the database's guards and the querysets named for intent."""
 
+import importlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 NOON = datetime(2026, 3, 9, 12, tzinfo=LONDON)
 STATUS = Onboarding.Status
+step_running = importlib.import_module("onboarding.migrations.0008_step_onboarding_running")
 
 
 @pytest.fixture
@@ -122,6 +125,37 @@ def test_stalled_keeps_active_onboardings_without_progress_since_the_moment(staf
         )
 
     assert list(Onboarding.objects.stalled(since=since)) == [stalled]
+
+
+def test_a_persons_open_steps_are_read_without_their_onboardings(staff):
+    # The keys My day counts go through onboarding_step_open_idx alone: a join to the
+    # onboardings' status walked every step ever left open on an ended one.
+    keys = OnboardingStep.objects.open_for(staff).order_by().values("pk").query
+
+    assert "JOIN" not in str(keys)
+
+
+def test_the_migration_stops_the_steps_left_open_on_ended_onboardings(staff, sales):
+    # given: steps as they were before the migration, every one marked running
+    steps = {
+        status: handoff_step(onboarding_for(CustomerFactory(), staff, status=status), sales)
+        for status in STATUS.values
+    }
+    OnboardingStep.objects.update(onboarding_running=True)
+
+    # when
+    step_running.stop_steps_of_ended_onboardings(apps, schema_editor=None)
+
+    # then
+    assert {
+        status: OnboardingStep.objects.get(pk=step.pk).onboarding_running
+        for status, step in steps.items()
+    } == {
+        STATUS.ACTIVE: True,
+        STATUS.COMPLETED: False,
+        STATUS.CANCELLED: False,
+    }
+    assert list(OnboardingStep.objects.open_for(staff)) == [steps[STATUS.ACTIVE]]
 
 
 def test_template_steps_are_listed_in_their_order(sales, support):

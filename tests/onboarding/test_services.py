@@ -606,6 +606,26 @@ def test_finishing_every_required_step_completes_the_onboarding_with_its_effects
     assert check_in.source_id == onboarding.pk
 
 
+def test_an_optional_step_left_open_at_completion_waits_for_no_one(seller, customer, sales):
+    # given: an onboarding whose optional step is still open when the required one is done
+    template = make_template(
+        "Small",
+        {"title": "Extra", "group": sales, "is_required": False},
+        {"title": "Kickoff", "group": sales},
+    )
+    onboarding = start(seller, customer, template)
+    other = start(seller, CustomerFactory(status="prospect"), template)
+
+    # when
+    services.complete_step(actor=seller, step=step_titled(onboarding, "Kickoff"))
+
+    # then: the open step has stopped, off the seller's My day; another onboarding's has not
+    extra = step_titled(onboarding, "Extra")
+    assert not extra.is_done
+    assert not extra.onboarding_running
+    assert set(OnboardingStep.objects.open_for(seller)) == set(other.steps.all())
+
+
 def test_completion_keeps_an_earlier_became_customer_date(seller, sales):
     customer = CustomerFactory(status=Customer.Status.ACTIVE, became_customer_on=date(2024, 5, 1))
     template = make_template("One", {"title": "Only", "group": sales})
@@ -659,6 +679,20 @@ def test_owner_cancels_an_onboarding_saying_why(onboarding, seller, clock):
     assert onboarding.status == Onboarding.Status.CANCELLED
     assert onboarding.cancelled_at == at(MONDAY, 12)
     assert onboarding.cancel_reason == "Order withdrawn"
+
+
+def test_cancelling_stops_the_open_steps_so_no_one_waits_on_them(onboarding, seller):
+    services.complete_step(
+        actor=seller, step=step_titled(onboarding, "Confirm the order in writing")
+    )
+    assert OnboardingStep.objects.open_for(seller).exists()
+
+    services.cancel_onboarding(actor=seller, onboarding=onboarding, reason="Order withdrawn")
+
+    assert not OnboardingStep.objects.open_for(seller).exists()
+    assert not onboarding.steps.filter(onboarding_running=True).exists()
+    # The step done before stays as it was: done, by the seller.
+    assert step_titled(onboarding, "Confirm the order in writing").done_by == seller
 
 
 def test_supervisor_may_cancel_anyones_onboarding(onboarding, supervisor):
