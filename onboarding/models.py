@@ -173,6 +173,15 @@ class Onboarding(ChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["status", "last_progress_at"], name="onboarding_status_idx"),
             models.Index(fields=["customer", "status"], name="onboarding_customer_idx"),
+            # The onboarding list's order, nearest target first (onboarding/views.py): running
+            # ones by their own index, so their page never walks past the ended ones; the
+            # list of every status by the whole table's.
+            models.Index(
+                fields=["target_at", "id"],
+                condition=Q(status="active"),
+                name="onboarding_active_target_idx",
+            ),
+            models.Index(fields=["target_at", "id"], name="onboarding_target_idx"),
             # Serve the onboarding list's "started / completed / cancelled from … to …" (the
             # reports' drill-down links), so a period reads its own rows only.
             models.Index(fields=["started_at"], name="onboarding_started_idx"),
