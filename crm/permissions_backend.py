@@ -20,7 +20,14 @@ class PermissionsInOneQueryBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             permissions = Permission.objects.all()
             if not user_obj.is_superuser:
-                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
+                # Each by its own index, as two key sets: joining both many-to-many tables to
+                # every permission (an OR of two joins) read them all, twice the time.
+                own = Permission.user_set.through.objects.filter(user=user_obj)
+                of_groups = Permission.group_set.through.objects.filter(group__user=user_obj)
+                permissions = permissions.filter(
+                    Q(pk__in=own.values("permission_id"))
+                    | Q(pk__in=of_groups.values("permission_id"))
+                )
             names = permissions.values_list("content_type__app_label", "codename").order_by()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in names}
         return user_obj._perm_cache
