@@ -37,6 +37,8 @@ def first_found(customers: QuerySet, query: str, *, limit: int, count_limit: int
     and how many it finds, counted up to ``count_limit + 1``: two to four queries."""
     query = clean_search_text(query)
     found = customers.search(query)
+    # Counted in the list's own order, so that the count reads the index the rows came through.
+    counted = found
     if _is_name(customers, query):
         keys = _some_matches(search_key(query))
         if len(keys) > COMMON:
@@ -49,11 +51,13 @@ def first_found(customers: QuerySet, query: str, *, limit: int, count_limit: int
             # key, not through the trigram indexes again ("amara chen": 15.6 ms of three
             # trigram reads, now one and 2 ms by key).
             found = customers.filter(key_among(set(keys)))
+            # Read by key, they are counted in no order: sorting "amara chen"'s 322 by name
+            # only to count them was 1.5 ms.
+            counted = found.order_by()
     rows = list(found[: limit + 1])  # one more than shown: a query that fits needs no count
     if len(rows) <= limit:
         return rows, len(rows)
-    # Counted in the list's own order, so that the count reads the index the rows came through.
-    return rows[:limit], found.values("pk")[: count_limit + 1].count()
+    return rows[:limit], counted.values("pk")[: count_limit + 1].count()
 
 
 def _is_name(customers: QuerySet, query: str) -> bool:

@@ -103,6 +103,22 @@ def test_a_rare_word_is_sorted_without_a_walk(small_limits, monkeypatch):
 
 
 @on_postgresql
+def test_a_rare_word_with_more_matches_than_shown_is_counted_by_key_in_no_order(small_limits):
+    # Four matches, at most COMMON: read once through the trigram indexes, then by key.
+    for name in ("Ann Carter", "Bo Carter", "Cy Carter", "Di Carter", "Fay"):
+        CustomerFactory(name=name)
+
+    with CaptureQueriesContext(connection) as captured:
+        answer = found("carter", limit=2, count_limit=10)
+
+    assert answer == sorted_answer("carter", limit=2, count_limit=10)
+    assert answer[1] == 4
+    (count,) = [query["sql"] for query in captured if "COUNT(" in query["sql"]]
+    assert "= ANY(" in count
+    assert "ORDER BY" not in count
+
+
+@on_postgresql
 def test_duplicates_that_fill_the_common_count_are_counted_in_full(small_limits, monkeypatch):
     # Five matches, but they are two customers: their count is exact, not "3+".
     first = CustomerFactory(name="Ann Carter")
