@@ -49,7 +49,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
 
 def notice_list(request: HttpRequest) -> HttpResponse:
     """The signed-in person's notices, newest first, a page at a time."""
-    inbox_page = inbox.page_of_notices(user=request.user, number=request.GET.get("page"))
+    inbox_page = inbox.page_of_notices(request)
     return render(
         request,
         "crm/notices.html",

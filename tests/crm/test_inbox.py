@@ -1,6 +1,7 @@
 """Notices read in the app: /notices/, opening one, mark all read, My day and the badge."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -87,16 +88,50 @@ def test_the_page_shows_25_notices_at_a_time(client, staff, django_assert_max_nu
     give(staff, 60)
     client.force_login(staff)
 
-    # session, user, the figures (total, unread, newest), the page's rows; the badge reuses
+    # session, user, the unread figures, the page's rows, their capped count; the badge reuses
     # the unread count
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         first = client.get(reverse("crm:notices"))
-    last = client.get(reverse("crm:notices"), {"page": 3})
+    second = client.get(reverse("crm:notices") + first.context["page"].next_url)
+    last = client.get(reverse("crm:notices") + first.context["page"].last_url)
 
     assert len(shown_subjects(first)) == inbox.PAGE_SIZE == 25
     assert shown_subjects(first)[0] == "Notice 60"
-    assert shown_subjects(last) == [f"Notice {index}" for index in range(10, 0, -1)]
+    assert shown_subjects(second)[0] == "Notice 35"
+    assert shown_subjects(last) == [f"Notice {index}" for index in range(25, 0, -1)]
     assert first.context["unread_notice_count"] == 60
+    assert b"60 notices" in first.content
+
+
+def test_the_page_after_the_first_costs_what_any_page_costs(
+    client, staff, django_assert_max_num_queries
+):
+    # given: more notices than the list counts (the limit made small for the test)
+    give(staff, 40, read=True)
+    client.force_login(staff)
+    first = client.get(reverse("crm:notices"), {"page": 2})  # a number is no cursor: page one
+
+    # when: the page after the first (SQLite reads it a range per key: one query more,
+    # crm/paging.py)
+    with django_assert_max_num_queries(6):
+        second = client.get(reverse("crm:notices") + first.context["page"].next_url)
+
+    # then
+    assert shown_subjects(first)[0] == "Notice 40"
+    assert shown_subjects(second) == [f"Notice {index}" for index in range(15, 0, -1)]
+    assert second.context["page"].has_previous
+    assert not second.context["page"].has_next
+
+
+def test_the_count_of_a_long_inbox_stops_at_the_limit(client, staff, monkeypatch):
+    monkeypatch.setattr(inbox, "keyset_page", partial(inbox.keyset_page, count_limit=30))
+    give(staff, 40, read=True)
+    client.force_login(staff)
+
+    response = client.get(reverse("crm:notices"))
+
+    assert b"30+ notices" in response.content
+    assert b"Mark all read" not in response.content
 
 
 def test_the_page_with_no_notices_says_so(client, staff):
