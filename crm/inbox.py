@@ -35,11 +35,11 @@ class InboxPage:
 def page_of_notices(request: HttpRequest) -> InboxPage:
     """Return the signed-in person's page of notices, newest first, with their unread count.
 
-    Three queries: the unread figures (their count and the newest's id, from the unread index:
-    most notices get read), the page's rows and their capped count. Keyset pages, as every
-    long list: a person's notices grow with every day they work, and numbered pages read
-    everything before the page (20,000 notices: the last page cost 1.8 times the first) and
-    counted them all on every page.
+    Three queries at most: the unread figures (their count and the newest's id, from the unread
+    index: most notices get read), the page's rows and, past one page, their capped count.
+    Keyset pages, as every long list: a person's notices grow with every day they work, and
+    numbered pages read everything before the page (20,000 notices: the last page cost 1.8
+    times the first) and counted them all on every page.
     """
     mine = Notice.objects.addressed_to(request.user)
     figures = mine.unread().aggregate(unread=Count("pk"), newest=Max("pk"))

@@ -235,7 +235,10 @@ def keyset_page(
         has_previous, has_next = False, len(rows) > size
         rows = rows[:size]
 
-    count = queryset.order_by().values("pk")[: count_limit + 1].count()
+    if has_previous or has_next:
+        count = queryset.order_by().values("pk")[: count_limit + 1].count()
+    else:  # the page holds every row: they are the count, and a query is spared
+        count = len(rows)
     page = KeysetPage(rows, count, count_limit, has_previous, has_next)
     params = request.GET.copy()
     for name in CURSOR_PARAMETERS:

@@ -108,6 +108,18 @@ def test_the_count_stops_at_its_limit():
     assert page_at(Customer.objects.order_by("name"), count_limit=5).count_display == "5"
 
 
+def test_a_list_that_fits_its_page_is_counted_without_a_query(tied_customers):
+    ordered = Customer.objects.order_by("name", "pk")
+
+    with CaptureQueriesContext(connection) as fits:
+        whole = page_at(ordered, size=11)
+    with CaptureQueriesContext(connection) as longer:
+        first = page_at(ordered, size=10)
+
+    assert (len(whole), whole.count, len(fits)) == (11, 11, 1)
+    assert (len(first), first.count, len(longer)) == (10, 11, 2)
+
+
 def test_links_keep_the_filters_and_drop_the_old_cursor(tied_customers):
     ordered = Customer.objects.order_by("name", "pk")
     request = requests.get("/customers/", {"status": "active", "q": "a b", "page": "7"})
